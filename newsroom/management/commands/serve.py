@@ -1,0 +1,86 @@
+"""Serves the site the way production does: gunicorn plus the task worker beside it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run gunicorn and the background task worker; Ctrl-C stops both."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("PORT", 8000))
+        )
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2))
+        )
+
+    def handle(self, *args, host, port, workers, **options):
+        bin_dir = os.path.dirname(sys.executable)
+        web = [
+            os.path.join(bin_dir, "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--max-requests",
+            "5000",
+            "--max-requests-jitter",
+            "500",
+            "--graceful-timeout",
+            "10",
+        ]
+        worker = [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--no-reload",
+        ]
+        processes = [
+            subprocess.Popen(web, cwd=settings.BASE_DIR),
+            subprocess.Popen(worker, cwd=settings.BASE_DIR),
+        ]
+        self.stdout.write(
+            f"Serving on http://{host}:{port}/ with the task worker; Ctrl-C stops."
+        )
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping and all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 15
+            for process in processes:
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        failed = [
+            p.args[0] for p in processes if p.returncode not in (0, -signal.SIGTERM)
+        ]
+        if failed and not stopping:
+            raise SystemExit(f"stopped because a process exited: {failed}")
+        self.stdout.write("Stopped.")
