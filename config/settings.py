@@ -226,6 +226,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_MB", 10) * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "newsroom.forms.ImageForm"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp", "bmp": "png"}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []  # embeds are rendered by newsroom.blocks, never fetched
@@ -303,5 +304,8 @@ LOGGING = {
         # The request line is ours (config.middleware); Django's own would repeat it.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # One line per task is noise beside the request log; failures still show.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
     },
 }

@@ -33,7 +33,8 @@ class ArticleFeed(Feed):
         return ArticlePage.objects.published(self.site)
 
     def items(self):
-        return list(self.articles().for_listing()[: settings.NEWSROOM_FEED_SIZE])
+        articles = self.articles().for_listing().prefetch_related("tags")
+        return list(articles[: settings.NEWSROOM_FEED_SIZE])
 
     def title(self):
         name = self.site_settings.name

@@ -149,6 +149,15 @@ class ArticleQuerySet(PageQuerySet):
 ArticleManager = PageManager.from_queryset(ArticleQuerySet)
 
 
+def attach_sections(articles: list[ArticlePage]) -> list[ArticlePage]:
+    """Gives each article its section from one query, for teasers that show it."""
+    parent_paths = {article.path[: -Page.steplen] for article in articles}
+    sections = {s.path: s for s in SectionPage.objects.filter(path__in=parent_paths)}
+    for article in articles:
+        article.__dict__["section"] = sections.get(article.path[: -Page.steplen])
+    return articles
+
+
 def paginate(
     request: HttpRequest, queryset, per_page: int | None = None
 ) -> PaginatorPage:
@@ -181,11 +190,11 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         site = self.get_site()
         articles = ArticlePage.objects.published(site).for_listing()
-        latest = list(articles[:9])
+        latest = attach_sections(list(articles[:9]))
         lead = self.lead_story if self.lead_story and self.lead_story.live else None
         if lead is not None:
-            lead = next((a for a in latest if a.pk == lead.pk), None) or (
-                articles.filter(pk=lead.pk).first()
+            lead = next((a for a in latest if a.pk == lead.pk), None) or next(
+                iter(attach_sections(list(articles.filter(pk=lead.pk)))), None
             )
         lead = lead or (latest[0] if latest else None)
         shown = {lead.pk} if lead else set()
@@ -328,7 +337,15 @@ class ArticlePage(Page):
     # --- what the page shows ------------------------------------------------------
     @cached_property
     def authors(self) -> list[Author]:
-        return [link.author for link in self.article_authors.all()]
+        links = self.article_authors.all()
+        if "article_authors" not in getattr(self, "_prefetched_objects_cache", {}):
+            links = links.select_related("author")
+        return [link.author for link in links]
+
+    @cached_property
+    def tag_list(self) -> list:
+        """The article's tags, fetched once however often the page mentions them."""
+        return list(self.tags.all())
 
     @cached_property
     def section(self) -> SectionPage | None:
@@ -397,7 +414,7 @@ class ArticlePage(Page):
     def related_articles(self, count: int = 3) -> list[ArticlePage]:
         """Articles sharing the most tags with this one, topped up from its section."""
         base = ArticlePage.objects.published().exclude(pk=self.pk)
-        tag_ids = [tag.pk for tag in self.tags.all()]
+        tag_ids = [tag.pk for tag in self.tag_list]
         related = (
             list(
                 base.filter(tags__in=tag_ids)

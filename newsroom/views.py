@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.conf import settings
@@ -49,7 +50,7 @@ def tag_detail(request, slug: str):
 
 
 def clean_query(raw: str) -> str:
-    """The search words: control characters dropped, spaces folded, length capped."""
+    """The query as shown back: control characters dropped, spaces folded, capped."""
     text = "".join(
         " " if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch
         for ch in raw
@@ -57,14 +58,23 @@ def clean_query(raw: str) -> str:
     return " ".join(text.split())[: settings.NEWSROOM_SEARCH_MAX_QUERY]
 
 
+def search_terms(query: str) -> str:
+    """Only the words of a query.
+
+    Full-text engines read quotes, stars and AND/OR/NOT as syntax; a reader who
+    types them means the words.
+    """
+    return " ".join(word.lower() for word in re.findall(r"\w+", query))
+
+
 @require_GET
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     results = None
     if query:
-        found = (
-            ArticlePage.objects.published(_site(request)).for_listing().search(query)
-        )
+        articles = ArticlePage.objects.published(_site(request)).for_listing()
+        terms = search_terms(query)
+        found = articles.search(terms) if terms else articles.none()
         results = paginate(request, found)
     return render(request, "newsroom/search.html", {"query": query, "results": results})
 

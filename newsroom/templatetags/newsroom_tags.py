@@ -77,7 +77,7 @@ def article_json_ld(context, page) -> str:
             "name": site_settings.name,
             "url": settings.SITE_URL + "/",
         },
-        "keywords": [tag.name for tag in page.tags.all()],
+        "keywords": [tag.name for tag in page.tag_list],
         "wordCount": len(page.plain_text.split()),
     }
     if page.section:

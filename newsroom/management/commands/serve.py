@@ -53,7 +53,8 @@ class Command(BaseCommand):
             subprocess.Popen(worker, cwd=settings.BASE_DIR),
         ]
         self.stdout.write(
-            f"Serving on http://{host}:{port}/ with the task worker; Ctrl-C stops."
+            f"Serving on http://{host}:{port}/ with the task worker; Ctrl-C stops.\n"
+            f"Editors log in at http://{host}:{port}/admin/ (password: see above)."
         )
 
         stopping = False

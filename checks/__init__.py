@@ -1,0 +1,1 @@
+"""Checks run against a running Tribune server (see ``checks.standards``)."""

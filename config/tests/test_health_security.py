@@ -1,0 +1,142 @@
+"""Health check, security headers and the settings' refusals."""
+
+import os
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings as django_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_ok_when_database_and_cache_answer(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_503_when_the_database_is_down(client):
+    with mock.patch(
+        "config.views.connection.cursor", side_effect=OSError("connection refused")
+    ):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["database"] == "error: OSError"
+    assert response.json()["status"] == "unavailable"
+
+
+def test_healthz_503_when_the_cache_is_down(client):
+    with mock.patch("config.views.cache.set", side_effect=ConnectionError("down")):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["cache"] == "error: ConnectionError"
+
+
+def test_reader_pages_send_security_headers(client, make_article):
+    article = make_article(image=True)
+
+    response = client.get(article.url)
+
+    csp = response["Content-Security-Policy"]
+    directives = {
+        part.split()[0]: part.split()[1:] for part in csp.split("; ") if part
+    }
+    assert directives["default-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["object-src"] == ["'none'"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_pages_have_no_inline_script_or_style(client, make_article):
+    article = make_article(image=True, tags=["x"])
+
+    for path in ["/", article.url, "/authors/ada-quill/", "/search/?q=x", "/nope/"]:
+        html = BeautifulSoup(client.get(path).content, "html.parser")
+        for script in html.find_all("script"):
+            assert script.get("src") or script.get("type") == "application/ld+json", (
+                path
+            )
+        assert html.find("style") is None, path
+        assert html.find(attrs={"style": True}) is None, path
+        assert not any(
+            attr.startswith("on") for tag in html.find_all() for attr in tag.attrs
+        ), path
+
+
+def test_admin_may_frame_its_own_previews(client):
+    response = client.get("/admin/login/")
+
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def _settings_in_subprocess(**env):
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SECRET", "TRIBUNE"))
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+    )
+
+
+def test_production_without_secret_key_fails_loudly(tmp_path):
+    result = _settings_in_subprocess(
+        TRIBUNE_PRODUCTION="1",
+        ALLOWED_HOSTS="news.example.org",
+        TRIBUNE_VAR_DIR=str(tmp_path),
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_without_allowed_hosts_fails_loudly(tmp_path):
+    result = _settings_in_subprocess(
+        TRIBUNE_PRODUCTION="1", SECRET_KEY="x" * 60, TRIBUNE_VAR_DIR=str(tmp_path)
+    )
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set in production" in result.stderr
+
+
+def test_demo_mode_generates_a_secret_key_once(tmp_path):
+    first = _settings_in_subprocess(TRIBUNE_VAR_DIR=str(tmp_path))
+    key = (tmp_path / "secret_key").read_text()
+    second = _settings_in_subprocess(TRIBUNE_VAR_DIR=str(tmp_path))
+
+    assert first.returncode == 0 and second.returncode == 0, first.stderr
+    assert len(key) > 50
+    assert (tmp_path / "secret_key").read_text() == key
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_bad_boolean_in_environment_is_refused(tmp_path):
+    result = _settings_in_subprocess(DEBUG="maybe", TRIBUNE_VAR_DIR=str(tmp_path))
+
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_request_log_line_has_status_and_duration(client, caplog):
+    with caplog.at_level("INFO", logger="tribune.request"):
+        client.get("/healthz")
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "tribune.request"]
+    assert len(lines) == 1
+    method, path, status, duration = lines[0].split()
+    assert (method, path, status) == ("GET", "/healthz", "200")
+    assert duration.endswith("ms") and float(duration[:-2]) >= 0
