@@ -45,9 +45,7 @@ def test_reader_pages_send_security_headers(client, make_article):
     response = client.get(article.url)
 
     csp = response["Content-Security-Policy"]
-    directives = {
-        part.split()[0]: part.split()[1:] for part in csp.split("; ") if part
-    }
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split("; ") if part}
     assert directives["default-src"] == ["'self'"]
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
     assert directives["frame-ancestors"] == ["'none'"]

@@ -7,12 +7,14 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Collection, Locale, Page, PageViewRestriction, Site
 
 from newsroom.models import (
     ArticleAuthor,
@@ -40,10 +42,20 @@ def make_image(title="Picture", description="A red rectangle"):
     )
 
 
+def _recreate_wagtail_roots() -> Page:
+    """Transactional tests flush the rows Wagtail's migrations made; put them back."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    return Page.add_root(title="Root", slug="root")
+
+
 @pytest.fixture
 def home_page(db) -> HomePage:
     cache.clear()
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or _recreate_wagtail_roots()
     home = root.add_child(instance=HomePage(title="Global News", slug="front"))
     home.save_revision().publish()
     Site.objects.update_or_create(

@@ -1,0 +1,19 @@
+"""The newsroom in the Wagtail admin: authors as a snippet editors manage."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Author
+
+
+class AuthorViewSet(SnippetViewSet):
+    model = Author
+    icon = "user"
+    menu_label = "Authors"
+    menu_order = 200
+    add_to_admin_menu = True
+    list_display = ["name", "alias", "role"]
+    search_fields = ["name", "alias"]
+
+
+register_snippet(AuthorViewSet)
