@@ -10,14 +10,14 @@
 # BENCH_DURATION [10s], BENCH_THREADS [2], BENCH_CONNS [32], BENCH_WRK_TIMEOUT [30s],
 # BENCH_SINGLE_N [5] sequential curl requests per URL, WEB_CONCURRENCY [2] gunicorn workers,
 # BENCH_WORK [/tmp/tribune-bench] work dir (recreated each run; holds the bench database),
-# BENCH_RESULTS [bench/results/publishing-latest.md], BENCH_SHARED [/work/shared/bench].
+# BENCH_RESULTS [bench/results/publishing-latest.md], BENCH_SHARED [../shared/bench].
 # See bench/README.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-BENCH_DIR=${BENCH_SHARED:-/work/shared/bench}   # the shared harness: lib/common.sh, lua/get.lua
+BENCH_DIR=${BENCH_SHARED:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}  # shared harness
 WORK=${BENCH_WORK:-/tmp/tribune-bench}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNS:-32}
@@ -47,7 +47,7 @@ idle_pct() {
   local a b
   a=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8, $5+$6}' /proc/stat); sleep 1
   b=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8, $5+$6}' /proc/stat)
-  echo "$a $b" | awk '{t = $3 - $1; printf "%.0f", t > 0 ? 100 * ($4 - $2) / t : 0}'
+  echo "$a $b" | awk '{t = $3 - $1; printf "%.0f", (t > 0 ? 100 * ($4 - $2) / t : 0)}'
 }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 CLEANED=0
@@ -79,7 +79,7 @@ fi
 mkdir -p "$WORK"/{pids,wrk,logs,static,nginx,var}
 touch "$WORK/.tribune-bench"
 : >"$WORK/results.tsv"; : >"$WORK/metrics.tsv"; : >"$WORK/single.tsv"; : >"$WORK/slices.tsv"
-: >"$WORK/cases.tsv"
+: >"$WORK/cases.tsv"; : >"$WORK/cpu.tsv"
 
 # Own data dir under the work dir (fresh demo DB each run; never the developer's var/), DEBUG off,
 # gunicorn without the shared control socket: see lib/tribune.sh.
@@ -201,17 +201,47 @@ time_seq static page-home "$STATIC_URL/"
 time_seq static page-article "$STATIC_URL$STATIC_ARTICLE_PATH"
 
 # ---- load: wrk per case ------------------------------------------------------------------------------
+# CPU accounting per case, in clock ticks: the whole box (/proc/stat) vs. what the bench itself used
+# (Tribune's process group + nginx, from /proc/PID/stat, + this shell's waited-for children, i.e. wrk
+# and curl, from `times`). The rest is other work on the machine, which skews the figures.
+box_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+# our_ticks : sets OUR_TICKS (must run in this shell, not in $(...): `times` of a subshell is empty)
+our_ticks() {
+  local t=0 p v n=""
+  if [ -f "$WORK/pids/nginx.pid" ]; then n=$(cat "$WORK/pids/nginx.pid"); fi
+  for p in $(tribune_group_members "$TRIBUNE_PID") ${n:+$n $(children_of "$n")}; do
+    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}' || true)
+    t=$((t + ${v:-0}))
+  done
+  times >"$WORK/times.txt"
+  v=$(tail -1 "$WORK/times.txt" | awk -v hz="$(getconf CLK_TCK)" '{
+      s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] }
+      printf "%d", s * hz }')
+  OUR_TICKS=$((t + v))
+}
+# measured TARGET CASE CMD... : runs CMD; appends "target case box-busy% bench% others%" to cpu.tsv
+measured() {
+  local target=$1 case=$2 b0 t0 o0 b1 t1 o1
+  read -r b0 t0 < <(box_ticks); our_ticks; o0=$OUR_TICKS
+  "${@:3}"
+  read -r b1 t1 < <(box_ticks); our_ticks; o1=$OUR_TICKS
+  awk -v tg="$target" -v c="$case" -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v o=$((o1 - o0)) \
+    'BEGIN { if (t <= 0) t = 1; x = b - o; if (x < 0) x = 0;
+             printf "%s\t%s\t%.0f\t%.0f\t%.0f\n", tg, c, 100 * b / t, 100 * o / t, 100 * x / t }' \
+    >>"$WORK/cpu.tsv"
+  log "    CPU during $target/$case: $(tail -1 "$WORK/cpu.tsv" | awk -F'\t' '{printf "box %s%% busy, bench %s%%, other processes %s%%", $3, $4, $5}')"
+}
 # tribune_case CASE PATH NOTE : run_case + the byte range of the server log written meanwhile
 tribune_case() {
   local start end
   start=$(stat -c %s "$SERVER_LOG")
-  DRAIN_URL="$TRIBUNE_URL/healthz" run_case tribune "$1" "$TRIBUNE_URL$2" get.lua "$3"
+  DRAIN_URL="$TRIBUNE_URL/healthz" measured tribune "$1" run_case tribune "$1" "$TRIBUNE_URL$2" get.lua "$3"
   end=$(stat -c %s "$SERVER_LOG")
   printf 'tribune\t%s\t%s\t%s\n' "$1" "$start" "$end" >>"$WORK/slices.tsv"
   printf 'tribune\t%s\t%s\n' "$1" "$2" >>"$WORK/cases.tsv"
 }
 static_case() {
-  run_case static "$1" "$STATIC_URL$2" get.lua "$3"
+  measured static "$1" run_case static "$1" "$STATIC_URL$2" get.lua "$3"
   printf 'static\t%s\t%s\n' "$1" "$2" >>"$WORK/cases.tsv"
 }
 tribune_case page-home / "anonymous home page"

@@ -39,13 +39,15 @@ def main() -> None:
     env = (work / "env.txt").read_text().strip()
     paths = {(r[0], r[1]): r[2] for r in tsv(work / "cases.tsv")}
     single = {(r[0], r[1]): r for r in tsv(work / "single.tsv")}
+    cpu = {(r[0], r[1]): r[2:5] for r in tsv(work / "cpu.tsv")}
     log_bytes = server_log.read_bytes() if server_log.exists() else b""
 
     out = ["# Tribune publishing benchmark", "", "```", env, "```", ""]
     out += [
         "| target | case | path | req/s | p50 ms | p90 ms | p99 ms | max ms "
-        "| requests | non-2xx | socket errors | KB/resp | 1 request ms |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| requests | non-2xx | socket errors | KB/resp | 1 request ms "
+        "| CPU % box / bench / other |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rps = {}
     for r in tsv(work / "results.tsv"):
@@ -73,6 +75,7 @@ def main() -> None:
                     str(int(sock)),
                     f"{int(r[10]) / 1024:.1f}",
                     one,
+                    " / ".join(cpu[(target, case)]) if (target, case) in cpu else "–",
                 ]
             )
             + " |"
@@ -86,7 +89,10 @@ def main() -> None:
         "",
         "req/s and percentiles: wrk, -c connections for the whole run; non-2xx = wrk's "
         "status errors (HTTP ≥ 400); 1 request = sequential curl time_total, median "
-        "after a warm-up. " + ("; ".join(ratios) + "." if ratios else ""),
+        "after a warm-up; CPU % = share of the whole box (all CPUs) busy during the "
+        "wrk run / used by the bench's own processes (Tribune's process group, nginx, "
+        "wrk) / used by anything else -- if 'other' is more than a few %, rerun on a "
+        "quiet machine. " + ("; ".join(ratios) + "." if ratios else ""),
         "",
     ]
 
