@@ -3,7 +3,12 @@
 import pytest
 from django.core.cache import cache
 
-pytest_plugins = ["newsroom.tests.fixtures", "tests.browser"]
+pytest_plugins = [
+    "accounts.tests.fixtures",
+    "discussion.tests.fixtures",
+    "newsroom.tests.fixtures",
+    "tests.browser",
+]
 
 
 @pytest.fixture(autouse=True)

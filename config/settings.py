@@ -86,6 +86,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [SITE_URL]
 INSTALLED_APPS = [
     "accounts",
     "newsroom",
+    "discussion",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -123,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.AdminFramingMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.pagecache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -239,6 +241,28 @@ NEWSROOM_TOC_MIN_HEADINGS = 3  # a table of contents from this many headings
 NEWSROOM_WORDS_PER_MINUTE = 230  # for "N min read"
 NEWSROOM_SEARCH_MAX_QUERY = 200  # longer queries are cut, never refused
 
+# --- Discussion tunables ----------------------------------------------------------
+DISCUSSION_MAX_LENGTH = env_int("DISCUSSION_MAX_LENGTH", 5000)  # characters, trimmed
+DISCUSSION_MAX_DEPTH = env_int(
+    "DISCUSSION_MAX_DEPTH", 3
+)  # nesting shown; deeper flattens
+DISCUSSION_EDIT_WINDOW = env_int("DISCUSSION_EDIT_WINDOW", 15 * 60)  # seconds
+DISCUSSION_PAGE_SIZE = env_int("DISCUSSION_PAGE_SIZE", 20)  # top-level threads per page
+DISCUSSION_REPLIES_SHOWN = env_int(
+    "DISCUSSION_REPLIES_SHOWN", 5
+)  # per thread, then "more"
+DISCUSSION_DEFAULT_SORT = env(
+    "DISCUSSION_DEFAULT_SORT", "oldest"
+)  # oldest|newest|votes
+DISCUSSION_CLOSE_AFTER_DAYS = env_int("DISCUSSION_CLOSE_AFTER_DAYS", 90)  # 0: never
+DISCUSSION_DUPLICATE_WINDOW = env_int("DISCUSSION_DUPLICATE_WINDOW", 10 * 60)  # seconds
+DISCUSSION_MIN_FILL_SECONDS = env_int("DISCUSSION_MIN_FILL_SECONDS", 3)  # form honeypot
+# Rate limits: (requests, seconds) per reader and per IP address.
+DISCUSSION_POST_RATE = (env_int("DISCUSSION_POSTS_PER_MINUTE", 6), 60)
+DISCUSSION_VOTE_RATE = (env_int("DISCUSSION_VOTES_PER_MINUTE", 60), 60)
+DISCUSSION_POST_RATE_PER_IP = (env_int("DISCUSSION_POSTS_PER_MINUTE_PER_IP", 20), 60)
+DISCUSSION_VOTE_RATE_PER_IP = (env_int("DISCUSSION_VOTES_PER_MINUTE_PER_IP", 200), 60)
+
 # --- Security ----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -290,6 +314,8 @@ LOGOUT_REDIRECT_URL = "/"
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 # Readers' accounts: how long a sign-up verification link stays valid.
 ACCOUNTS_VERIFY_MAX_AGE = env_int("ACCOUNTS_VERIFY_MAX_AGE_HOURS", 72) * 3600
+ACCOUNTS_RATE_LIMIT = env_int("ACCOUNTS_RATE_LIMIT", 5)  # sign-ups etc. per IP...
+ACCOUNTS_RATE_PERIOD = 3600  # ...per this many seconds
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", "UTC")

@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from newsroom.sitemaps import AuthorSitemap, PageSitemap
 
 from . import views
+from .api import api
 
 handler404 = "newsroom.views.page_not_found"
 handler500 = "newsroom.views.server_error"
@@ -27,6 +28,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
+    path("discussion/", include("discussion.urls")),
+    path("api/v1/", api.urls),
     path("", include("newsroom.urls")),
 ]
 

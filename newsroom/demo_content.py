@@ -1141,3 +1141,22 @@ ARTICLES = [
         ],
     },
 ]
+
+# The discussion under the flagship: a guest comment with one up-vote, and a reply.
+COMMENTS = [
+    {
+        "name": "Samir",
+        "email": "samir@example.org",
+        "body": (
+            "Useful piece. The point about study circles matches what I have heard "
+            "from teachers in my own district."
+        ),
+        "up_votes": 1,
+    },
+    {
+        "name": "Helen",
+        "email": "helen@example.org",
+        "body": "Agreed. Would be good to see a follow-up on how schools respond.",
+        "reply_to_first": True,
+    },
+]

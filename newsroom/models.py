@@ -26,6 +26,9 @@ from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from config.pagecache import SORT_COOKIE, mark_cacheable
+from discussion.models import Comment, Thread
+
 from .blocks import ArticleBodyBlock, LinkBlock, SocialLinkBlock
 
 if TYPE_CHECKING:
@@ -135,7 +138,9 @@ class ArticleQuerySet(PageQuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """Everything a teaser shows, fetched in a fixed number of queries."""
-        return self.select_related("featured_image").prefetch_related(
+        return self.select_related(
+            "featured_image", "discussion_thread"
+        ).prefetch_related(
             "featured_image__renditions",
             Prefetch(
                 "article_authors",
@@ -169,7 +174,18 @@ def paginate(
     return paginator.page(int(number))
 
 
-class HomePage(Page):
+class CachedPageMixin:
+    """Pages that look the same to every anonymous reader, so may be cached."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        return mark_cacheable(response, self.cache_article_id())
+
+    def cache_article_id(self) -> int | None:
+        return None
+
+
+class HomePage(CachedPageMixin, Page):
     """The front page: a lead story, the latest articles and a block per section."""
 
     lead_story = models.ForeignKey(
@@ -207,7 +223,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(RoutablePageMixin, Page):
+class SectionPage(CachedPageMixin, RoutablePageMixin, Page):
     """A section such as Analysis: a paginated listing of its articles, with feeds."""
 
     intro = models.TextField(blank=True)
@@ -240,7 +256,7 @@ class SectionPage(RoutablePageMixin, Page):
         return SectionAtomFeed(self)(request)
 
 
-class ArticlePage(Page):
+class ArticlePage(CachedPageMixin, Page):
     """One article: standfirst, featured image, a body of blocks, authors and source."""
 
     standfirst = models.TextField(
@@ -279,7 +295,13 @@ class ArticlePage(Page):
         default=False,
         help_text="Sets the source URL as this page's canonical URL.",
     )
-    comments_enabled = models.BooleanField(default=True)
+    comments_enabled = models.BooleanField(
+        default=True, help_text="Off: no discussion at all under this article."
+    )
+    comments_closed = models.BooleanField(
+        default=False,
+        help_text="Closed: the discussion stays visible, but nobody can add to it.",
+    )
     rating_enabled = models.BooleanField(default=True)
 
     objects = ArticleManager()
@@ -312,6 +334,7 @@ class ArticlePage(Page):
         *Page.settings_panels,
         FieldPanel("updated_at"),
         FieldPanel("comments_enabled"),
+        FieldPanel("comments_closed"),
         FieldPanel("rating_enabled"),
     ]
     search_fields = [
@@ -433,6 +456,30 @@ class ArticlePage(Page):
             )
             related.extend(more)
         return related
+
+    def cache_article_id(self) -> int | None:
+        return self.pk
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        sort = request.GET.get("sort")
+        if sort in Comment.SORTS:
+            # The reader's choice of order is kept for their next visit.
+            response.set_cookie(
+                SORT_COOKIE, sort, max_age=365 * 24 * 3600, samesite="Lax"
+            )
+        return response
+
+    @cached_property
+    def thread(self) -> Thread | None:
+        try:
+            return self.discussion_thread
+        except Thread.DoesNotExist:
+            return None
+
+    @property
+    def comment_count(self) -> int:
+        return self.thread.comment_count if self.thread else 0
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -87,6 +87,8 @@ def article_json_ld(context, page) -> str:
     if site_settings.logo:
         logo = site_settings.logo.get_rendition("height-60")
         data["publisher"]["logo"] = {"@type": "ImageObject", "url": absolute(logo.url)}
+    if page.comments_enabled:
+        data["commentCount"] = page.comment_count
     if page.source_name:
         data["isBasedOn"] = page.source_url or page.source_name
     return json_ld({k: v for k, v in data.items() if v is not None})

@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from discussion.models import Comment
 from newsroom import demo_content
 from newsroom.models import ArticlePage, Author, SectionPage, SiteSettings
 from newsroom.tests.fixtures import image_bytes
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def counts():
     return (
+        Comment.objects.count(),
         Page.objects.count(),
         Author.objects.count(),
         get_image_model().objects.count(),
@@ -70,6 +72,12 @@ def test_demo_site_has_the_seed_shape(client, demo_site):
         ".front__lead .card__title a"
     )
     assert lead["href"] == flagship.url
+    comment = html.select_one(".comments > li")
+    assert html.select_one("#comments-heading").get_text() == "2 Comments"
+    assert comment.select_one(".comment__author").get_text() == "Samir"
+    assert comment.select_one("[data-vote-count=up]").get_text() == "1"
+    assert comment.select_one("[data-vote-count=down]").get_text() == "0"
+    assert comment.select_one(".replies .comment__author").get_text() == "Helen"
 
 
 def test_demo_loader_is_idempotent(demo_site):

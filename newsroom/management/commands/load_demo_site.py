@@ -25,6 +25,9 @@ from PIL import ImageDraw, ImageFilter, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from discussion.models import Comment
+from discussion.readers import Reader
+from discussion.services import cast_vote, post_comment
 from newsroom import demo_content as demo
 from newsroom.models import (
     ArticleAuthor,
@@ -124,6 +127,7 @@ class Command(BaseCommand):
             sections = self.sections(home)
             authors = self.authors()
             created = self.articles(sections, authors)
+            self.discussion()
         if created:
             call_command("update_index", verbosity=0)
         self.stdout.write(f"Demo site ready: {created} new article(s).")
@@ -264,6 +268,28 @@ class Command(BaseCommand):
             )
             created += 1
         return created
+
+    def discussion(self) -> None:
+        """A guest comment with one up-vote, and a reply, under the flagship."""
+        flagship = ArticlePage.objects.get(slug=demo.ARTICLES[0]["slug"])
+        if Comment.objects.filter(thread__article_id=flagship.pk).exists():
+            return
+        first_reader = Reader(key="g:demo-reader-1", ip_hash="demo")
+        for spec in demo.COMMENTS:
+            reader = Reader(key=f"g:demo-{spec['name'].lower()}", ip_hash="demo")
+            parent = None
+            if spec.get("reply_to_first"):
+                parent = Comment.objects.filter(thread__article_id=flagship.pk).first()
+            comment, _ = post_comment(
+                article=flagship,
+                reader=reader,
+                body=spec["body"],
+                parent_id=parent.pk if parent else None,
+                name=spec["name"],
+                email=spec["email"],
+            )
+            for _ in range(spec.get("up_votes", 0)):
+                cast_vote(comment_id=comment.pk, reader=first_reader, value=1)
 
     # --- the editor -----------------------------------------------------------------
     def editor(self) -> None:

@@ -1,0 +1,132 @@
+"""Whole reader pages, cached for anonymous readers and dropped when they change.
+
+A page is cached under its path and query, plus two generation numbers: one for
+the whole site (bumped when anything is published, unpublished or re-set) and
+one for the article (bumped when its discussion changes). Bumping a number is
+the invalidation: old entries are simply never asked for again and expire.
+Readers with a session, pending messages or a comment still editable always get
+a fresh page, so nothing personal is ever cached or served to someone else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+SITE_GENERATION = "pc:gen:site"
+PAGE_TIMEOUT = 600  # a safety net: invalidation normally comes first
+RECENT_COOKIE = "tribune_recent"  # set while a guest can still edit a comment
+SORT_COOKIE = "tribune_sort"
+_BYPASS_COOKIES = ("messages", RECENT_COOKIE)
+
+
+def _article_generation_key(article_id: int) -> str:
+    return f"pc:gen:article:{article_id}"
+
+
+def _generation(key: str) -> int:
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, 1, timeout=None)
+        value = cache.get(key) or 1
+    return value
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, timeout=None)
+
+
+def invalidate_article(article_id: int) -> None:
+    """The article's pages change (its discussion moved): drop them."""
+    _bump(_article_generation_key(article_id))
+    # Listings show comment counts too.
+    _bump(SITE_GENERATION)
+
+
+def invalidate_site() -> None:
+    _bump(SITE_GENERATION)
+
+
+def is_cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies:
+        return False
+    if any(name in cookies for name in _BYPASS_COOKIES):
+        return False
+    return len(request.META.get("QUERY_STRING", "")) <= 300
+
+
+def _key(request, article_id: int | None) -> str:
+    parts = [
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        request.COOKIES.get(SORT_COOKIE, "")[:10],
+        str(_generation(SITE_GENERATION)),
+    ]
+    if article_id is not None:
+        parts.append(str(_generation(_article_generation_key(article_id))))
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+    return f"pc:page:{digest}"
+
+
+def _index_key(request) -> str:
+    digest = hashlib.sha256(f"{request.get_host()}{request.path}".encode()).hexdigest()
+    return f"pc:article-of:{digest[:40]}"
+
+
+def mark_cacheable(response, article_id: int | None = None):
+    """Called by page views whose output is the same for every anonymous reader."""
+    response._tribune_cacheable = True
+    response._tribune_article_id = article_id
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves cached pages to anonymous readers; stores the ones views mark.
+
+    It sits inside the security middleware, so cached pages get fresh security
+    headers (and a fresh Content-Security-Policy) on every response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        article_id = cache.get(_index_key(request))
+        key = _key(request, article_id)
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(response, "_tribune_cacheable", False)
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+        ):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            article_id = response._tribune_article_id
+            if article_id is not None:
+                cache.set(_index_key(request), article_id, timeout=None)
+            cache.set(
+                _key(request, article_id),
+                (response.content, response["Content-Type"]),
+                timeout=PAGE_TIMEOUT,
+            )
+            response["X-Page-Cache"] = "miss"
+        return response

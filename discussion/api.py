@@ -1,0 +1,243 @@
+"""The discussion's JSON API: the same services and rules as the HTML forms.
+
+Every write needs Django's CSRF token (header `X-CSRFToken`, from the
+`csrftoken` cookie that `GET /api/v1/csrf` sets): a JSON body does not make a
+cross-site request harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict
+
+from . import services
+from .models import Comment, Thread
+from .readers import Reader, edit_token, reader_key_from_edit_token
+from .reading import Conversation, clean_sort, discussion_page
+
+router = Router(tags=["discussion"])
+
+
+class AuthorOut(Schema):
+    name: str
+    is_guest: bool
+    is_staff: bool
+
+
+class CommentOut(Schema):
+    id: int
+    parent_id: int | None
+    author: AuthorOut | None
+    html: str
+    created: datetime
+    edited: datetime | None
+    deleted: bool
+    up: int
+    down: int
+    score: int
+    reply_count: int
+    in_reply_to: int | None = Field(
+        None, description="Set on replies shown flattened below the deepest level."
+    )
+    replies: list[CommentOut] = []
+
+
+class CommentPage(Schema):
+    count: int
+    comments: list[CommentOut]
+    next: str | None
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class CommentIn(Strict):
+    body: str = Field(max_length=100_000)
+    parent_id: int | None = None
+    name: str = Field("", max_length=1000)
+    email: str = Field("", max_length=1000)
+    website: str = Field("", max_length=2000)
+
+
+class CommentCreated(CommentOut):
+    edit_token: str
+
+
+class EditIn(Strict):
+    body: str = Field(max_length=100_000)
+
+
+class VoteIn(Strict):
+    value: Literal[1, -1, 0]
+
+
+class VoteOut(Schema):
+    id: int
+    up: int
+    down: int
+    score: int
+
+
+class CsrfOut(Schema):
+    csrf_token: str
+
+
+def _require_csrf(request: HttpRequest) -> None:
+    refusal = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
+        request, None, (), {}
+    )
+    if refusal is not None:
+        raise HttpError(403, "CSRF token missing or incorrect: send X-CSRFToken.")
+
+
+def _article(article_id: int):
+    from newsroom.models import ArticlePage
+
+    article = ArticlePage.objects.live().public().filter(pk=article_id).first()
+    if article is None:
+        raise HttpError(404, "No such article.")
+    return article
+
+
+def _out(comment: Comment, conversation: Conversation | None = None) -> dict:
+    flattened = getattr(comment, "is_flattened", False)
+    return {
+        "id": comment.pk,
+        "parent_id": comment.parent_id,
+        "author": None
+        if comment.is_deleted
+        else {
+            "name": comment.author_name,
+            "is_guest": comment.is_guest,
+            "is_staff": comment.is_staff_comment,
+        },
+        "html": comment.body_html,
+        "created": comment.created_at,
+        "edited": comment.edited_at,
+        "deleted": comment.is_deleted,
+        "up": comment.up,
+        "down": comment.down,
+        "score": comment.score,
+        "reply_count": comment.reply_count,
+        "in_reply_to": comment.parent_id if flattened else None,
+        "replies": [
+            _out(reply, conversation) for reply in conversation.replies_to(comment)
+        ]
+        if conversation
+        else [],
+    }
+
+
+@router.get("/csrf", response=CsrfOut, summary="Get a CSRF token (sets the cookie)")
+def csrf(request):
+    return {"csrf_token": get_token(request)}
+
+
+@router.get(
+    "/articles/{article_id}/comments",
+    response=CommentPage,
+    summary="List an article's comments, a page of top-level threads at a time",
+)
+def list_comments(
+    request,
+    article_id: int,
+    sort: Literal["oldest", "newest", "votes"] | None = None,
+    limit: int = Query(20, ge=1, le=100),
+    cursor: str | None = Query(None, max_length=200),
+):
+    article = _article(article_id)
+    if services.discussion_state(article) == "off":
+        raise HttpError(404, "Comments are off for this article.")
+    thread = Thread.objects.filter(article_id=article.pk).first()
+    page = discussion_page(thread, sort=clean_sort(sort), cursor=cursor, limit=limit)
+    return {
+        "count": page.total,
+        "comments": [_out(c.root, c) for c in page.conversations],
+        "next": page.next_cursor,
+    }
+
+
+@router.post(
+    "/articles/{article_id}/comments",
+    response={201: CommentCreated},
+    summary="Post a comment or a reply",
+)
+def create_comment(
+    request, article_id: int, payload: CommentIn, response: HttpResponse
+):
+    _require_csrf(request)
+    article = _article(article_id)
+    reader = Reader.from_request(request)
+    comment, _ = services.post_comment(
+        article=article,
+        reader=reader,
+        body=payload.body,
+        parent_id=payload.parent_id,
+        name=payload.name,
+        email=payload.email,
+        website=payload.website,
+    )
+    reader.remember(response)
+    return Status(
+        201, {**_out(comment), "edit_token": edit_token(comment.pk, reader.key)}
+    )
+
+
+def _edit_key(request, comment_id: int) -> str | None:
+    token = request.headers.get("X-Edit-Token", "")
+    return reader_key_from_edit_token(token, comment_id) if token else None
+
+
+@router.patch("/comments/{comment_id}", response=CommentOut, summary="Edit yours")
+def update_comment(request, comment_id: int, payload: EditIn):
+    _require_csrf(request)
+    comment = services.edit_comment(
+        comment_id=comment_id,
+        reader=Reader.from_request(request),
+        body=payload.body,
+        edit_key=_edit_key(request, comment_id),
+    )
+    return _out(comment)
+
+
+@router.delete("/comments/{comment_id}", response={204: None}, summary="Delete yours")
+def remove_comment(request, comment_id: int):
+    _require_csrf(request)
+    services.delete_comment(
+        comment_id=comment_id,
+        reader=Reader.from_request(request),
+        edit_key=_edit_key(request, comment_id),
+    )
+    return Status(204, None)
+
+
+@router.post("/comments/{comment_id}/vote", response=VoteOut, summary="Vote: 1, -1, 0")
+def vote(request, comment_id: int, payload: VoteIn, response: HttpResponse):
+    _require_csrf(request)
+    reader = Reader.from_request(request)
+    comment = services.cast_vote(
+        comment_id=comment_id, reader=reader, value=payload.value
+    )
+    reader.remember(response)
+    return {
+        "id": comment.pk,
+        "up": comment.up,
+        "down": comment.down,
+        "score": comment.score,
+    }
+
+
+def discussion_error_handler(request, exc: services.DiscussionError, api):
+    response = api.create_response(
+        request, {"detail": str(exc), "errors": exc.errors}, status=exc.status
+    )
+    if isinstance(exc, services.RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response

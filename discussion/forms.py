@@ -1,0 +1,42 @@
+"""The comment form: what a reader fills in, plus two traps for robots."""
+
+from __future__ import annotations
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+_SALT = "discussion.form"
+
+
+def form_stamp() -> str:
+    """A signed time the form was rendered, to spot forms filled in too fast."""
+    return signing.dumps(int(time.time()), salt=_SALT)
+
+
+class CommentForm(forms.Form):
+    """Parses a submitted comment; the rules themselves live in services."""
+
+    body = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    parent_id = forms.IntegerField(required=False, min_value=1)
+    name = forms.CharField(required=False, strip=False)
+    email = forms.CharField(required=False)
+    website = forms.CharField(required=False)
+    # Left empty by people (it is hidden from them), filled in by robots.
+    homepage = forms.CharField(required=False)
+    stamp = forms.CharField(required=False)
+
+    def looks_automated(self) -> bool:
+        if self.cleaned_data.get("homepage"):
+            return True
+        try:
+            rendered = signing.loads(self.cleaned_data.get("stamp") or "", salt=_SALT)
+        except signing.BadSignature:
+            return True
+        return time.time() - rendered < settings.DISCUSSION_MIN_FILL_SECONDS
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(required=False, strip=False, widget=forms.Textarea)

@@ -1,0 +1,196 @@
+"""Readers' discussion under an article: threads, comments and votes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Thread(models.Model):
+    """One article's discussion: its counters, kept so pages never count rows.
+
+    `version` goes up on every change a reader could see (a comment, an edit, a
+    vote), so "anything new?" is one cheap comparison.
+    """
+
+    article = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="discussion_thread"
+    )
+    comment_count = models.PositiveIntegerField(default=0)
+    top_level_count = models.PositiveIntegerField(default=0)
+    version = models.PositiveBigIntegerField(default=0)
+    last_comment_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Discussion of page {self.article_id}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def shown(self) -> CommentQuerySet:
+        """Comments a reader sees: published ones and placeholders of deleted ones
+        that still hold replies."""
+        return self.filter(state=Comment.State.PUBLISHED).exclude(
+            is_deleted=True, reply_count=0
+        )
+
+    def for_thread(self, thread: Thread) -> CommentQuerySet:
+        return self.filter(thread=thread)
+
+    def top_level(self) -> CommentQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def sorted_by(self, sort: str) -> CommentQuerySet:
+        return self.order_by(*Comment.SORT_ORDER[sort])
+
+    def with_author(self) -> CommentQuerySet:
+        return self.select_related("user")
+
+
+class Comment(models.Model):
+    """A reader's comment, or a reply to one.
+
+    `root` is the top-level comment a reply hangs under and `depth` how deep it
+    sits, so a whole conversation is read with one query, whatever its shape.
+    The body is kept as written (`body_source`, Markdown) and as rendered and
+    sanitised HTML (`body_html`), rendered once, when it is saved.
+    """
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        PENDING = "pending", "Awaiting moderation"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed by a moderator"
+
+    SORTS = ("oldest", "newest", "votes")
+    SORT_ORDER = {
+        "oldest": ("created_at", "id"),
+        "newest": ("-created_at", "-id"),
+        "votes": ("-score", "-created_at", "-id"),
+    }
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    depth = models.PositiveIntegerField(default=0)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    guest_name = models.CharField(max_length=50, blank=True)
+    guest_email = models.EmailField(blank=True)  # never shown, never in the API
+    guest_website = models.URLField(max_length=300, blank=True)
+    reader_key = models.CharField(max_length=64, db_index=True)
+    ip_hash = models.CharField(max_length=32, blank=True)
+
+    body_source = models.TextField()
+    body_html = models.TextField()
+    body_hash = models.CharField(max_length=64)
+
+    state = models.CharField(
+        max_length=12, choices=State.choices, default=State.PUBLISHED, db_index=True
+    )
+    is_deleted = models.BooleanField(default=False)
+    up = models.PositiveIntegerField(default=0)
+    down = models.PositiveIntegerField(default=0)
+    score = models.IntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)  # direct replies shown
+    descendant_count = models.PositiveIntegerField(default=0)  # on roots: replies shown
+
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["thread", "parent", "created_at"], name="comment_thread_time"
+            ),
+            models.Index(
+                fields=["thread", "parent", "score"], name="comment_thread_score"
+            ),
+            models.Index(fields=["root", "created_at"], name="comment_root_time"),
+            models.Index(
+                fields=["thread", "reader_key", "body_hash"], name="comment_duplicate"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="comment_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_name}"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def author_name(self) -> str:
+        if self.user_id:
+            return self.user.public_name
+        return self.guest_name
+
+    @property
+    def is_staff_comment(self) -> bool:
+        return bool(self.user_id and self.user.is_staff)
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussion:permalink", args=[self.pk])
+
+    def editable_until(self):
+        return self.created_at + timedelta(seconds=settings.DISCUSSION_EDIT_WINDOW)
+
+    def can_be_changed_by(self, reader_key: str, now=None) -> bool:
+        """Its author may edit or delete it for a while after posting."""
+        now = now or timezone.now()
+        return (
+            not self.is_deleted
+            and self.state == self.State.PUBLISHED
+            and bool(reader_key)
+            and reader_key == self.reader_key
+            and now <= self.editable_until()
+        )
+
+
+class Vote(models.Model):
+    """One reader's up (+1) or down (-1) vote on a comment; one per reader."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    reader_key = models.CharField(max_length=64)
+    value = models.SmallIntegerField(choices=[(1, "up"), (-1, "down")])
+    ip_hash = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reader_key"], name="one_vote_per_reader"
+            ),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="vote_is_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:+d} on comment {self.comment_id}"

@@ -1,0 +1,114 @@
+"""Who is commenting or voting, and how often they may.
+
+A *reader key* names one reader: `u:<id>` when signed in, else `g:<token>` from a
+signed, long-lived cookie. Votes and edit rights hang on it. Clearing the cookie
+makes a new reader, which is why every limit also counts per IP address (kept
+only as a salted hash).
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+from accounts.network import client_ip, ip_hash
+
+READER_COOKIE = "tribune_reader"
+READER_COOKIE_SALT = "discussion.reader"
+READER_COOKIE_AGE = 2 * 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Reader:
+    key: str
+    ip_hash: str
+    user: object | None = None  # the signed-in User, if any
+    is_new: bool = False  # the key was made for this request: set the cookie
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @classmethod
+    def from_request(cls, request) -> Reader:
+        """The reader behind a request; cached on it so every caller agrees."""
+        cached = getattr(request, "_tribune_reader", None)
+        if cached is not None:
+            return cached
+        hashed_ip = ip_hash(client_ip(request))
+        user = request.user if request.user.is_authenticated else None
+        if user is not None:
+            reader = cls(key=f"u:{user.pk}", ip_hash=hashed_ip, user=user)
+        else:
+            token = request.get_signed_cookie(
+                READER_COOKIE, default=None, salt=READER_COOKIE_SALT
+            )
+            if token and len(token) <= 40:
+                reader = cls(key=f"g:{token}", ip_hash=hashed_ip)
+            else:
+                reader = cls(
+                    key=f"g:{secrets.token_urlsafe(18)}", ip_hash=hashed_ip, is_new=True
+                )
+        request._tribune_reader = reader
+        return reader
+
+    def remember(self, response) -> None:
+        """Sets the guest cookie on `response` if this reader was just made."""
+        if self.is_new and self.key.startswith("g:"):
+            response.set_signed_cookie(
+                READER_COOKIE,
+                self.key[2:],
+                salt=READER_COOKIE_SALT,
+                max_age=READER_COOKIE_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+
+
+def edit_token(comment_id: int, reader_key: str) -> str:
+    """A token that lets whoever holds it edit or delete one comment (API clients)."""
+    return signing.dumps({"c": comment_id, "r": reader_key}, salt="discussion.edit")
+
+
+def reader_key_from_edit_token(token: str, comment_id: int) -> str | None:
+    try:
+        data = signing.loads(
+            token, salt="discussion.edit", max_age=settings.DISCUSSION_EDIT_WINDOW + 60
+        )
+    except signing.BadSignature:
+        return None
+    return data.get("r") if data.get("c") == comment_id else None
+
+
+def over_limit(action: str, identities: dict[str, tuple[int, int]]) -> int:
+    """Counts one `action` for each identity; 0 if all are within their limit,
+    else the seconds until the tightest one resets.
+
+    `identities` maps an identity (reader key, IP hash) to (requests, seconds).
+    Fixed windows in the shared cache: cheap, and Redis keeps them across
+    processes in production.
+    """
+    now = time.time()
+    retry_after = 0
+    for identity, (limit, window) in identities.items():
+        if not identity:
+            continue
+        bucket = int(now // window)
+        key = f"rl:{action}:{identity}:{bucket}"
+        cache.add(key, 0, timeout=window + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window + 5)
+            count = 1
+        if count > limit:
+            reset = math.ceil((bucket + 1) * window - now)
+            retry_after = max(retry_after, max(reset, 1))
+    return retry_after

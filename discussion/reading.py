@@ -1,0 +1,174 @@
+"""Reading a discussion: one page of top-level comments with their replies, in a
+fixed number of queries whatever the size of the thread."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils.dateparse import parse_datetime
+
+from .models import Comment, Thread
+
+
+def clean_sort(value: str | None) -> str:
+    return value if value in Comment.SORTS else settings.DISCUSSION_DEFAULT_SORT
+
+
+# --- cursors: where the next page starts ---------------------------------------------
+def make_cursor(comment: Comment, sort: str) -> str:
+    data = {"t": comment.created_at.isoformat(), "i": comment.pk}
+    if sort == "votes":
+        data["s"] = comment.score
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def parse_cursor(cursor: str | None) -> dict | None:
+    """The decoded cursor, or None for a missing or malformed one (first page)."""
+    if not cursor or len(cursor) > 200:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        data["t"] = parse_datetime(data["t"])
+        if data["t"] is None or not isinstance(data["i"], int):
+            return None
+        if "s" in data and not isinstance(data["s"], int):
+            return None
+    except (ValueError, TypeError, KeyError, json.JSONDecodeError):
+        return None
+    return data
+
+
+def _after(queryset, sort: str, cursor: dict):
+    """Comments strictly after the cursor in `sort` order (keyset paging)."""
+    from django.db.models import Q
+
+    t, i = cursor["t"], cursor["i"]
+    if sort == "oldest":
+        return queryset.filter(Q(created_at__gt=t) | Q(created_at=t, id__gt=i))
+    if sort == "newest":
+        return queryset.filter(Q(created_at__lt=t) | Q(created_at=t, id__lt=i))
+    s = cursor.get("s", 0)
+    return queryset.filter(
+        Q(score__lt=s)
+        | Q(score=s, created_at__lt=t)
+        | Q(score=s, created_at=t, id__lt=i)
+    )
+
+
+# --- the page -----------------------------------------------------------------
+@dataclass
+class Conversation:
+    """A top-level comment and the replies shown under it, as a tree."""
+
+    root: Comment
+    hidden_replies: int = 0  # not loaded yet: "View N more replies"
+    children: dict[int, list[Comment]] = field(default_factory=dict)
+
+    def replies_to(self, comment: Comment) -> list[Comment]:
+        return self.children.get(comment.pk, [])
+
+
+@dataclass
+class DiscussionPage:
+    thread: Thread | None
+    sort: str
+    conversations: list[Conversation]
+    next_cursor: str | None
+    total: int
+    starts_at_beginning: bool = True
+
+
+def _attach(conversation: Conversation, replies: list[Comment]) -> None:
+    """Builds the tree under a root; replies deeper than the shown depth hang
+    under their ancestor at that depth, and remember whom they answer."""
+    max_depth = settings.DISCUSSION_MAX_DEPTH
+    by_id = {conversation.root.pk: conversation.root}
+    by_id.update((reply.pk, reply) for reply in replies)
+    for reply in replies:  # oldest first, so parents come before children
+        parent = by_id.get(reply.parent_id)
+        reply.parent_comment = parent
+        holder = parent
+        while holder is not None and holder.depth >= max_depth:
+            holder = by_id.get(holder.parent_id)
+        if holder is None:
+            holder = conversation.root
+        reply.shown_depth = min(reply.depth, max_depth)
+        reply.is_flattened = reply.depth > max_depth
+        conversation.children.setdefault(holder.pk, []).append(reply)
+
+
+def conversations_for(
+    roots: list[Comment], *, replies_limit: int | None
+) -> list[Conversation]:
+    """The replies of `roots`, at most `replies_limit` each (None: all); one query."""
+    conversations = [Conversation(root=root) for root in roots]
+    if not roots:
+        return conversations
+    replies = Comment.objects.shown().filter(root__in=roots).with_author()
+    if replies_limit is not None:
+        replies = replies.annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("root_id")],
+                order_by=[F("created_at").asc(), F("id").asc()],
+            )
+        ).filter(position__lte=replies_limit)
+    by_root: dict[int, list[Comment]] = {}
+    for reply in replies.order_by("created_at", "id"):
+        by_root.setdefault(reply.root_id, []).append(reply)
+    for conversation in conversations:
+        shown = by_root.get(conversation.root.pk, [])
+        conversation.hidden_replies = max(
+            0, conversation.root.descendant_count - len(shown)
+        )
+        _attach(conversation, shown)
+    return conversations
+
+
+def discussion_page(
+    thread: Thread | None,
+    *,
+    sort: str,
+    cursor: str | None = None,
+    limit: int | None = None,
+    replies_limit: int | None = -1,
+    start_at: Comment | None = None,
+) -> DiscussionPage:
+    """A page of the discussion: `limit` top-level comments after `cursor` (or
+    from `start_at`, a permalinked thread), each with its first replies.
+
+    `replies_limit` -1 means the configured preview; None means every reply.
+    """
+    sort = clean_sort(sort)
+    limit = limit or settings.DISCUSSION_PAGE_SIZE
+    if replies_limit == -1:
+        replies_limit = settings.DISCUSSION_REPLIES_SHOWN
+    if thread is None:
+        return DiscussionPage(None, sort, [], None, 0)
+    roots = Comment.objects.shown().for_thread(thread).top_level().with_author()
+    roots = roots.sorted_by(sort)
+    position = parse_cursor(cursor)
+    starts_at_beginning = position is None and start_at is None
+    if start_at is not None:
+        position = parse_cursor(make_cursor(start_at, sort))
+        roots = roots.filter(pk=start_at.pk) | _after(roots, sort, position)
+        roots = roots.sorted_by(sort)
+    elif position is not None:
+        roots = _after(roots, sort, position)
+    page = list(roots[: limit + 1])
+    has_more = len(page) > limit
+    page = page[:limit]
+    return DiscussionPage(
+        thread=thread,
+        sort=sort,
+        conversations=conversations_for(page, replies_limit=replies_limit),
+        next_cursor=make_cursor(page[-1], sort) if has_more else None,
+        total=thread.comment_count,
+        starts_at_beginning=starts_at_beginning,
+    )

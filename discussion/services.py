@@ -1,0 +1,428 @@
+"""Every write to a discussion: post, edit, delete, vote.
+
+Views, the JSON API and commands all call these, so a comment follows the same
+rules however it arrives. Each runs in one transaction that locks the article's
+thread row: counters change with F() under that lock, and a double-submitted
+comment finds its twin instead of being stored again.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.names import clean_display_name, is_reserved_name
+
+from . import markup
+from .models import Comment, Thread, Vote
+from .readers import Reader, over_limit
+
+
+class DiscussionError(Exception):
+    """A refusal a reader should see: `errors` maps a field (or "__all__") to text."""
+
+    status = 400
+
+    def __init__(self, errors: dict[str, str] | str):
+        if isinstance(errors, str):
+            errors = {"__all__": errors}
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+class InvalidInput(DiscussionError):
+    status = 400
+
+
+class NotAllowed(DiscussionError):
+    status = 403
+
+
+class Closed(DiscussionError):
+    status = 403
+
+
+class NotFound(DiscussionError):
+    status = 404
+
+
+class RateLimited(DiscussionError):
+    status = 429
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(
+            f"You are going a little fast. Please try again in {retry_after} seconds."
+        )
+
+
+# --- the state of a discussion ------------------------------------------------------
+def discussion_state(article) -> str:
+    """ "open", "closed" (shown, no new comments) or "off" (not shown at all)."""
+    if not getattr(article, "comments_enabled", False):
+        return "off"
+    if getattr(article, "comments_closed", False):
+        return "closed"
+    days = settings.DISCUSSION_CLOSE_AFTER_DAYS
+    published = getattr(article, "first_published_at", None)
+    if days and published and timezone.now() > published + timedelta(days=days):
+        return "closed"
+    return "open"
+
+
+def thread_for(article) -> Thread:
+    thread, _ = Thread.objects.get_or_create(article_id=article.pk)
+    return thread
+
+
+def _locked_thread(article) -> Thread:
+    thread_for(article)
+    return Thread.objects.select_for_update().get(article_id=article.pk)
+
+
+# --- input ----------------------------------------------------------------------------
+def _has_control_characters(text: str) -> bool:
+    return (
+        any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text)
+        or "\x00" in text
+    )
+
+
+def clean_body(raw: str) -> str:
+    """The body as stored, or InvalidInput; long bodies are refused before parsing."""
+    body = (raw or "").strip()
+    if not body:
+        raise InvalidInput({"body": "Write something before posting."})
+    if len(body) > settings.DISCUSSION_MAX_LENGTH:
+        raise InvalidInput(
+            {
+                "body": f"Comments can be at most {settings.DISCUSSION_MAX_LENGTH:,} "
+                f"characters; this one has {len(body):,}."
+            }
+        )
+    if _has_control_characters(body):
+        raise InvalidInput({"body": "The comment contains control characters."})
+    return body.replace("\r\n", "\n")
+
+
+def clean_guest(name: str, email: str, website: str) -> tuple[str, str, str]:
+    """A guest's name, e-mail and website, checked; InvalidInput lists every problem."""
+    errors = {}
+    raw_name, email, website = (
+        (name or ""),
+        (email or "").strip(),
+        (website or "").strip(),
+    )
+    for field, value in (("name", raw_name), ("email", email), ("website", website)):
+        if _has_control_characters(value):
+            errors[field] = "This contains control characters."
+    name = clean_display_name(raw_name)
+    if "name" not in errors:
+        if not name:
+            errors["name"] = "Tell us your name (any name you like)."
+        elif len(name) > 50:
+            errors["name"] = "Names can be at most 50 characters."
+        elif is_reserved_name(name):
+            errors["name"] = "That name is reserved. Please choose another."
+    if "email" not in errors:
+        if not email:
+            errors["email"] = "Your e-mail is needed (it is never shown)."
+        else:
+            try:
+                EmailValidator()(email)
+            except ValidationError:
+                errors["email"] = "Enter a valid e-mail address."
+            if len(email) > 254:
+                errors["email"] = "Enter a valid e-mail address."
+    if website and "website" not in errors:
+        try:
+            URLValidator(schemes=["http", "https"])(website)
+            if len(website) > 300:
+                raise ValidationError("too long")
+        except ValidationError:
+            errors["website"] = "Enter a full web address starting with https://."
+    if errors:
+        raise InvalidInput(errors)
+    return name, email, website
+
+
+def _check_rate(action: str, reader: Reader) -> None:
+    per_reader = getattr(settings, f"DISCUSSION_{action.upper()}_RATE")
+    per_ip = getattr(settings, f"DISCUSSION_{action.upper()}_RATE_PER_IP")
+    retry_after = over_limit(action, {reader.key: per_reader, reader.ip_hash: per_ip})
+    if retry_after:
+        raise RateLimited(retry_after)
+
+
+def _bump_thread(thread_id: int, **changes) -> None:
+    Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, **changes)
+
+
+def _after_change(article_id: int) -> None:
+    """What leaves the process once the change is committed: stale pages go."""
+    from config.pagecache import invalidate_article
+
+    transaction.on_commit(lambda: invalidate_article(article_id))
+
+
+# --- writes -----------------------------------------------------------------
+def post_comment(
+    *,
+    article,
+    reader: Reader,
+    body: str,
+    parent_id: int | None = None,
+    name: str = "",
+    email: str = "",
+    website: str = "",
+) -> tuple[Comment, bool]:
+    """Stores a comment (or finds the identical one just posted) and counts it.
+
+    Returns the comment and whether it is new.
+    """
+    body = clean_body(body)
+    if reader.user is None:
+        name, email, website = clean_guest(name, email, website)
+    else:
+        name = email = website = ""
+    state = discussion_state(article)
+    if state == "off":
+        raise Closed("Comments are off for this article.")
+    if state == "closed":
+        raise Closed("This discussion is closed.")
+    fingerprint = markup.fingerprint(body)
+    html = markup.render(body)
+
+    def twin_of(where: dict) -> Comment | None:
+        since = timezone.now() - timedelta(seconds=settings.DISCUSSION_DUPLICATE_WINDOW)
+        return (
+            Comment.objects.filter(
+                **where,
+                reader_key=reader.key,
+                body_hash=fingerprint,
+                parent_id=parent_id,
+                created_at__gte=since,
+                is_deleted=False,
+            )
+            .order_by("pk")
+            .first()
+        )
+
+    # A resubmission gets the comment already stored, and does not count
+    # against the reader's rate limit.
+    if twin := twin_of({"thread__article_id": article.pk}):
+        return twin, False
+    _check_rate("post", reader)
+
+    with transaction.atomic():
+        thread = _locked_thread(article)
+        parent = None
+        if parent_id is not None:
+            parent = Comment.objects.filter(pk=parent_id, thread=thread).first()
+            if parent is None:
+                raise InvalidInput(
+                    {"parent_id": "The comment you reply to is not here."}
+                )
+            if parent.is_deleted or parent.state != Comment.State.PUBLISHED:
+                raise InvalidInput(
+                    {"parent_id": "That comment can no longer be replied to."}
+                )
+        # Asked again under the thread's lock, where a concurrent twin has committed.
+        if twin := twin_of({"thread": thread}):
+            return twin, False
+        now = timezone.now()
+        comment = Comment.objects.create(
+            thread=thread,
+            parent=parent,
+            root=(parent.root or parent) if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            user=reader.user,
+            guest_name=name,
+            guest_email=email,
+            guest_website=website,
+            reader_key=reader.key,
+            ip_hash=reader.ip_hash,
+            body_source=body,
+            body_html=html,
+            body_hash=fingerprint,
+            created_at=now,
+        )
+        if parent is None:
+            _bump_thread(
+                thread.pk,
+                comment_count=F("comment_count") + 1,
+                top_level_count=F("top_level_count") + 1,
+                last_comment_at=now,
+            )
+        else:
+            _bump_thread(
+                thread.pk, comment_count=F("comment_count") + 1, last_comment_at=now
+            )
+            Comment.objects.filter(pk=parent.pk).update(
+                reply_count=F("reply_count") + 1
+            )
+            Comment.objects.filter(pk=comment.root_id).update(
+                descendant_count=F("descendant_count") + 1
+            )
+        _after_change(article.pk)
+    return comment, True
+
+
+def _own_comment(comment_id: int, reader: Reader, edit_key: str | None) -> Comment:
+    """The comment, locked after its thread (the order every write locks in)."""
+    thread_id = (
+        Comment.objects.filter(pk=comment_id)
+        .values_list("thread_id", flat=True)
+        .first()
+    )
+    if thread_id is not None:
+        Thread.objects.select_for_update().get(pk=thread_id)
+    comment = (
+        Comment.objects.select_for_update()
+        .select_related("thread", "user")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if (
+        comment is None
+        or comment.is_deleted
+        or comment.state != Comment.State.PUBLISHED
+    ):
+        raise NotFound("That comment does not exist.")
+    keys = {reader.key, edit_key} - {None, ""}
+    if not any(comment.can_be_changed_by(key) for key in keys):
+        if comment.reader_key in keys:
+            raise NotAllowed("Comments can only be changed in the first minutes.")
+        raise NotAllowed("You can only change your own comments.")
+    return comment
+
+
+def edit_comment(
+    *, comment_id: int, reader: Reader, body: str, edit_key: str | None = None
+) -> Comment:
+    """Replaces the body of the reader's own recent comment and marks it edited."""
+    body = clean_body(body)
+    with transaction.atomic():
+        comment = _own_comment(comment_id, reader, edit_key)
+        if discussion_state(comment.thread.article.specific) != "open":
+            raise Closed("This discussion is closed.")
+        comment.body_source = body
+        comment.body_html = markup.render(body)
+        comment.body_hash = markup.fingerprint(body)
+        comment.edited_at = timezone.now()
+        comment.save(
+            update_fields=["body_source", "body_html", "body_hash", "edited_at"]
+        )
+        _bump_thread(comment.thread_id)
+        _after_change(comment.thread.article_id)
+    return comment
+
+
+def delete_comment(
+    *, comment_id: int, reader: Reader, edit_key: str | None = None
+) -> Comment:
+    """Deletes the reader's own recent comment.
+
+    With replies it stays as a "comment deleted" placeholder holding them;
+    without, it disappears, and so does any placeholder left with no replies.
+    """
+    with transaction.atomic():
+        comment = _own_comment(comment_id, reader, edit_key)
+        comment.is_deleted = True
+        comment.body_source = comment.body_html = ""
+        comment.save(update_fields=["is_deleted", "body_source", "body_html"])
+        thread_changes = {"comment_count": F("comment_count") - 1}
+        if comment.reply_count == 0:
+            _withdraw(comment, thread_changes)
+        _bump_thread(comment.thread_id, **thread_changes)
+        _after_change(comment.thread.article_id)
+    return comment
+
+
+def _withdraw(comment: Comment, thread_changes: dict) -> None:
+    """Takes a comment that is no longer shown out of its ancestors' counts,
+    and any deleted ancestor that is left holding nothing."""
+    while True:
+        if comment.root_id:
+            Comment.objects.filter(pk=comment.root_id).update(
+                descendant_count=F("descendant_count") - 1
+            )
+        if comment.parent_id is None:
+            thread_changes["top_level_count"] = F("top_level_count") - 1
+            return
+        Comment.objects.filter(pk=comment.parent_id).update(
+            reply_count=F("reply_count") - 1
+        )
+        parent = Comment.objects.get(pk=comment.parent_id)
+        if not (parent.is_deleted and parent.reply_count == 0):
+            return
+        comment = parent
+
+
+def cast_vote(
+    *, comment_id: int, reader: Reader, value: int, toggle: bool = False
+) -> Comment:
+    """Sets the reader's vote on a comment to +1, -1 or 0 (none).
+
+    With `toggle`, asking for the vote the reader already has removes it (the
+    arrow pressed twice). Returns the comment with its new counts.
+    """
+    if value not in (1, -1, 0):
+        raise InvalidInput({"value": "A vote is 1 (up), -1 (down) or 0 (none)."})
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if (
+        comment is None
+        or comment.is_deleted
+        or comment.state != Comment.State.PUBLISHED
+    ):
+        raise NotFound("That comment does not exist.")
+    if comment.reader_key == reader.key:
+        raise NotAllowed("You cannot vote on your own comment.")
+    _check_rate("vote", reader)
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _apply_vote(comment, reader, value, toggle)
+        except IntegrityError:
+            # Two requests of one reader raced to create the vote: the loser
+            # reads the winner's row on the next pass.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _apply_vote(comment: Comment, reader: Reader, value: int, toggle: bool) -> Comment:
+    vote = (
+        Vote.objects.select_for_update()
+        .filter(comment=comment, reader_key=reader.key)
+        .first()
+    )
+    old = vote.value if vote else 0
+    new = 0 if toggle and value == old else value
+    if new == old:
+        return Comment.objects.get(pk=comment.pk)
+    if new == 0:
+        vote.delete()
+    elif vote is None:
+        Vote.objects.create(
+            comment=comment, reader_key=reader.key, value=new, ip_hash=reader.ip_hash
+        )
+    else:
+        vote.value = new
+        vote.save(update_fields=["value"])
+    up = (new == 1) - (old == 1)
+    down = (new == -1) - (old == -1)
+    Comment.objects.filter(pk=comment.pk).update(
+        up=F("up") + up, down=F("down") + down, score=F("score") + up - down
+    )
+    # The thread row is not touched: a vote locks only its own comment, so votes
+    # never wait on (or deadlock with) comments being posted.
+    _after_change(comment.thread.article_id)
+    return Comment.objects.get(pk=comment.pk)

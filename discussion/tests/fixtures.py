@@ -1,0 +1,48 @@
+"""Fixtures for discussions: readers and an article open for comments."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from discussion import services
+from discussion.readers import Reader
+
+_readers = itertools.count(1)
+
+
+def guest(n: int | None = None) -> Reader:
+    n = n if n is not None else next(_readers)
+    return Reader(key=f"g:guest{n}", ip_hash=f"ip{n}")
+
+
+def member(user) -> Reader:
+    return Reader(key=f"u:{user.pk}", ip_hash=f"ipu{user.pk}", user=user)
+
+
+GUEST = {"name": "Asher", "email": "asher@example.org"}
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article("Open for discussion")
+
+
+@pytest.fixture
+def post(article):
+    """Posts a guest comment (or reply) on the article; returns the comment."""
+
+    def make(
+        body="Nice information", *, reader=None, parent=None, on=None, **guest_fields
+    ):
+        comment, _ = services.post_comment(
+            article=on or article,
+            reader=reader or guest(),
+            body=body,
+            parent_id=parent.pk if parent else None,
+            **{**GUEST, **guest_fields},
+        )
+        return comment
+
+    return make

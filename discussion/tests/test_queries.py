@@ -1,0 +1,105 @@
+"""Reading a discussion costs a fixed number of queries, whatever its size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from discussion.models import Comment, Thread
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(article, total: int) -> Thread:
+    """`total` comments on the article, a third of them replies (some nested)."""
+    thread, _ = Thread.objects.get_or_create(article_id=article.pk)
+    now = timezone.now()
+    roots = Comment.objects.bulk_create(
+        Comment(
+            thread=thread,
+            guest_name=f"Reader {n}",
+            guest_email="r@example.org",
+            reader_key=f"g:r{n}",
+            body_source=f"Comment {n}",
+            body_html=f"<p>Comment {n}</p>",
+            body_hash=str(n),
+            score=n % 7,
+            up=n % 7,
+            created_at=now - timezone.timedelta(seconds=total - n),
+        )
+        for n in range(total * 2 // 3)
+    )
+    replies = []
+    for n in range(total - len(roots)):
+        root = roots[n % len(roots)]
+        replies.append(
+            Comment(
+                thread=thread,
+                parent=root,
+                root=root,
+                depth=1,
+                guest_name=f"Replier {n}",
+                guest_email="r@example.org",
+                reader_key=f"g:p{n}",
+                body_source=f"Reply {n}",
+                body_html=f"<p>Reply {n}</p>",
+                body_hash=f"r{n}",
+                created_at=now,
+            )
+        )
+    Comment.objects.bulk_create(replies)
+    for root in roots[: len(replies)]:
+        count = len(replies) // len(roots) + (
+            roots.index(root) < len(replies) % len(roots)
+        )
+        Comment.objects.filter(pk=root.pk).update(
+            reply_count=count, descendant_count=count
+        )
+    Thread.objects.filter(pk=thread.pk).update(
+        comment_count=total, top_level_count=len(roots)
+    )
+    return thread
+
+
+def queries(client, path) -> int:
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, HTTP_COOKIE="tribune_recent=1")  # skip the cache
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest", "votes"])
+def test_article_page_and_api_listing_are_flat_from_30_to_10000_comments(
+    client, article, django_assert_max_num_queries, sort
+):
+    page = f"{article.url}?sort={sort}"
+    api = f"/api/v1/articles/{article.pk}/comments?sort={sort}"
+    grow(article, 30)
+    small = (queries(client, page), queries(client, api))
+
+    Comment.objects.all().delete()
+    grow(article, 10_000)
+    with django_assert_max_num_queries(small[0]):
+        big_page = client.get(page, HTTP_COOKIE="tribune_recent=1")
+    with django_assert_max_num_queries(small[1]):
+        big_api = client.get(api)
+
+    assert (queries(client, page), queries(client, api)) == small
+    assert small[1] <= 8
+    assert big_page.content.decode().count('class="comment ') >= 20
+    assert len(big_api.json()["comments"]) == 20
+    assert "10000 Comments" in big_page.content.decode()
+
+
+def test_cached_article_page_runs_no_queries(
+    client, article, django_assert_num_queries
+):
+    grow(article, 1000)
+    client.get(article.url)
+
+    with django_assert_num_queries(0):
+        response = client.get(article.url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert "1000 Comments" in response.content.decode()

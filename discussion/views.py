@@ -1,0 +1,338 @@
+"""The discussion's HTML endpoints.
+
+Every action works as a plain form POST followed by a redirect back to the
+article; a request from the page's script (`X-Requested-With: fetch`) gets the
+same template fragment the page renders instead.
+
+Anonymous readers are served cached pages, which cannot carry a per-reader CSRF
+token. Their posts are checked by origin instead, and the reader cookie is
+SameSite=Lax, so a forged cross-site post arrives as a stranger with no votes or
+comments of the reader's to act on. Signed-in readers (never served from the
+cache) need Django's CSRF token as everywhere else.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+)
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import quote_etag
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.pagecache import RECENT_COOKIE
+
+from . import services
+from .forms import CommentForm, EditForm, form_stamp
+from .models import Comment, Thread
+from .readers import Reader
+from .reading import clean_sort, conversations_for, discussion_page
+
+
+def _article(article_id: int):
+    from newsroom.models import ArticlePage
+
+    article = ArticlePage.objects.live().public().filter(pk=article_id).first()
+    if article is None:
+        raise Http404("No such article")
+    return article
+
+
+def _is_fetch(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _origin_ok(request) -> bool:
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin:
+        return True  # not a browser: it cannot ride a reader's cookies
+    host = urlsplit(origin).netloc
+    allowed = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
+    allowed.update(urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS)
+    return host in allowed
+
+
+def _forgery_refusal(request) -> HttpResponse | None:
+    if request.user.is_authenticated:
+        checker = CsrfViewMiddleware(lambda r: HttpResponse())
+        refusal = checker.process_view(request, None, (), {})
+        if refusal is not None:
+            return _error(
+                request, {"__all__": "Your session expired; reload the page."}, 403
+            )
+        return None
+    if not _origin_ok(request):
+        return _error(
+            request, {"__all__": "This form was sent from another site."}, 403
+        )
+    return None
+
+
+def _error(request, errors: dict, status: int, **context) -> HttpResponse:
+    template = (
+        "discussion/errors_fragment.html"
+        if _is_fetch(request)
+        else ("discussion/problem.html")
+    )
+    response = render(request, template, {"errors": errors, **context}, status=status)
+    if "retry_after" in context:
+        response["Retry-After"] = str(context["retry_after"])
+    return response
+
+
+def _refused(request, error: services.DiscussionError, **context) -> HttpResponse:
+    extra = (
+        {"retry_after": error.retry_after}
+        if isinstance(error, services.RateLimited)
+        else {}
+    )
+    return _error(request, error.errors, error.status, **context, **extra)
+
+
+def _back_to(comment: Comment, article) -> str:
+    return f"{article.url}?thread={comment.root_id or comment.pk}#{comment.anchor}"
+
+
+def _remember_recent(response, reader: Reader) -> None:
+    reader.remember(response)
+    if not reader.is_authenticated:
+        # While the guest may still edit, their pages are rendered fresh for them.
+        response.set_cookie(
+            RECENT_COOKIE,
+            "1",
+            max_age=settings.DISCUSSION_EDIT_WINDOW,
+            samesite="Lax",
+            httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+
+
+def comment_context(request, article, reader_key: str | None = None) -> dict:
+    """What the comment templates need besides the comments."""
+    return {
+        "article": article,
+        "state": services.discussion_state(article),
+        "reader_key": reader_key,
+        "max_depth": settings.DISCUSSION_MAX_DEPTH,
+        "request": request,
+    }
+
+
+@csrf_exempt
+@require_POST
+def post(request, article_id: int):
+    article = _article(article_id)
+    refusal = _forgery_refusal(request)
+    if refusal:
+        return refusal
+    form = CommentForm(request.POST)
+    form.is_valid()  # every field is optional here; services judge the values
+    data = form.cleaned_data
+    context = {"article": article, "form_data": request.POST, "stamp": form_stamp()}
+    if form.errors:
+        return _error(
+            request, {"parent_id": "Reply to a comment by its number."}, 400, **context
+        )
+    if form.looks_automated():
+        return _error(
+            request,
+            {
+                "__all__": "Your comment could not be posted. "
+                "Please wait a moment and try again."
+            },
+            400,
+            **context,
+        )
+    reader = Reader.from_request(request)
+    try:
+        comment, _ = services.post_comment(
+            article=article,
+            reader=reader,
+            body=data["body"],
+            parent_id=data["parent_id"],
+            name=data["name"],
+            email=data["email"],
+            website=data["website"],
+        )
+    except services.DiscussionError as error:
+        return _refused(request, error, **context)
+    if _is_fetch(request):
+        response = render(
+            request,
+            "discussion/comment_fragment.html",
+            {
+                **comment_context(request, article, reader.key),
+                "comment": comment,
+                "conversation": None,
+            },
+            status=201,
+        )
+    else:
+        response = redirect(_back_to(comment, article))
+    _remember_recent(response, reader)
+    return response
+
+
+@csrf_exempt
+@require_POST
+def vote(request, comment_id: int):
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
+    article = _article(comment.thread.article_id)
+    refusal = _forgery_refusal(request)
+    if refusal:
+        return refusal
+    value = {"up": 1, "down": -1}.get(request.POST.get("direction", ""))
+    if value is None:
+        return _error(request, {"direction": "Vote up or down."}, 400, article=article)
+    reader = Reader.from_request(request)
+    try:
+        comment = services.cast_vote(
+            comment_id=comment.pk, reader=reader, value=value, toggle=True
+        )
+    except services.DiscussionError as error:
+        return _refused(request, error, article=article)
+    if _is_fetch(request):
+        response = render(
+            request,
+            "discussion/votes.html",
+            {
+                "comment": comment,
+                "article": article,
+                "my_vote": _my_vote(comment, reader),
+            },
+        )
+    else:
+        response = redirect(_back_to(comment, article))
+    reader.remember(response)
+    return response
+
+
+def _my_vote(comment: Comment, reader: Reader) -> int:
+    found = comment.votes.filter(reader_key=reader.key).values_list("value", flat=True)
+    return next(iter(found), 0)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def edit(request, comment_id: int):
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
+    article = _article(comment.thread.article_id)
+    reader = Reader.from_request(request)
+    if request.method == "GET":
+        if not comment.can_be_changed_by(reader.key):
+            return _error(
+                request,
+                {"__all__": "You can only edit your own recent comments."},
+                403,
+                article=article,
+            )
+        return render(
+            request, "discussion/edit.html", {"comment": comment, "article": article}
+        )
+    refusal = _forgery_refusal(request)
+    if refusal:
+        return refusal
+    form = EditForm(request.POST)
+    form.is_valid()
+    try:
+        comment = services.edit_comment(
+            comment_id=comment.pk, reader=reader, body=form.cleaned_data["body"]
+        )
+    except services.DiscussionError as error:
+        return _refused(request, error, article=article, comment=comment)
+    return redirect(_back_to(comment, article))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def delete(request, comment_id: int):
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
+    article = _article(comment.thread.article_id)
+    reader = Reader.from_request(request)
+    if request.method == "GET":
+        if not comment.can_be_changed_by(reader.key):
+            return _error(
+                request,
+                {"__all__": "You can only delete your own recent comments."},
+                403,
+                article=article,
+            )
+        return render(
+            request, "discussion/delete.html", {"comment": comment, "article": article}
+        )
+    refusal = _forgery_refusal(request)
+    if refusal:
+        return refusal
+    try:
+        comment = services.delete_comment(comment_id=comment.pk, reader=reader)
+    except services.DiscussionError as error:
+        return _refused(request, error, article=article)
+    return redirect(f"{article.url}#comments")
+
+
+@require_GET
+def permalink(request, comment_id: int):
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
+    if comment.state != Comment.State.PUBLISHED:
+        raise Http404("No such comment")
+    article = _article(comment.thread.article_id)
+    return redirect(_back_to(comment, article))
+
+
+@require_GET
+def more(request, article_id: int):
+    """The next page of top-level comments, as a fragment for the page's script."""
+    article = _article(article_id)
+    thread = Thread.objects.filter(article_id=article.pk).first()
+    page = discussion_page(
+        thread,
+        sort=clean_sort(request.GET.get("sort")),
+        cursor=request.GET.get("cursor"),
+    )
+    return render(
+        request,
+        "discussion/conversations_fragment.html",
+        {**comment_context(request, article), "page": page},
+    )
+
+
+@require_GET
+def replies(request, comment_id: int):
+    """A whole conversation, every reply included ("View N more replies")."""
+    comment = get_object_or_404(Comment.objects.with_author(), pk=comment_id)
+    root = comment if comment.root_id is None else comment.root
+    article = _article(comment.thread.article_id)
+    (conversation,) = conversations_for([root], replies_limit=None)
+    return render(
+        request,
+        "discussion/conversation.html",
+        {**comment_context(request, article), "conversation": conversation},
+    )
+
+
+@require_GET
+def poll(request, article_id: int):
+    """Cheap "anything new?" for open pages: 304 while the discussion is unchanged."""
+    row = (
+        Thread.objects.filter(article_id=article_id)
+        .values("version", "comment_count")
+        .first()
+    ) or {"version": 0, "comment_count": 0}
+    etag = quote_etag(f"d{article_id}-{row['version']}")
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse(
+            {"version": row["version"], "count": row["comment_count"]}
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response

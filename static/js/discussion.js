@@ -1,0 +1,278 @@
+// The discussion without page reloads: post, reply, vote, sort, load more, and
+// "new comments" while the page is open. Every action also works without this
+// file, as a plain form or link; the server answers requests marked
+// X-Requested-With: fetch with the same HTML fragments the page is made of.
+
+const FETCH = { "X-Requested-With": "fetch" };
+const POLL_SECONDS = 30;
+
+function fragment(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  return template.content;
+}
+
+async function send(url, options = {}) {
+  const response = await fetch(url, {
+    credentials: "same-origin",
+    ...options,
+    headers: { ...FETCH, ...(options.headers || {}) },
+  });
+  return { response, html: await response.text() };
+}
+
+function setCount(section, count) {
+  const heading = section.querySelector("[data-comment-count]");
+  if (heading) heading.textContent = `${count} Comment${count === 1 ? "" : "s"}`;
+}
+
+function countFromHeading(section) {
+  const heading = section.querySelector("[data-comment-count]");
+  return parseInt(heading ? heading.textContent : "0", 10) || 0;
+}
+
+function listOf(section) {
+  let list = section.querySelector("[data-comment-list]");
+  if (!list) {
+    list = document.createElement("ol");
+    list.className = "comments";
+    list.dataset.commentList = "";
+    const empty = section.querySelector(".discussion__empty");
+    if (empty) empty.replaceWith(list);
+    else section.querySelector("[data-comment-form]").after(list);
+  }
+  return list;
+}
+
+function currentSort(section) {
+  const active = section.querySelector("[data-sort][aria-current]");
+  return active ? active.dataset.sort : "oldest";
+}
+
+// --- the form -------------------------------------------------------------------------
+function setUpForm(section) {
+  const form = section.querySelector("[data-comment-form]");
+  if (!form) return;
+  const home = document.createComment("comment form");
+  form.before(home);
+  const parentField = form.querySelector("[data-parent-field]");
+  const errors = form.querySelector("[data-form-errors]");
+  const title = form.querySelector(".comment-form__title");
+  const remember = form.querySelector("[data-remember]");
+  const stored = JSON.parse(localStorage.getItem("tribune-guest") || "null");
+  if (remember) {
+    form.querySelector("[data-remember-field]").hidden = false;
+    if (stored) {
+      form.elements.name.value = stored.name || "";
+      form.elements.email.value = stored.email || "";
+      remember.checked = true;
+    }
+  }
+
+  function reset() {
+    parentField.value = "";
+    title.textContent = "Join the discussion";
+    const cancel = form.querySelector("[data-cancel-reply]");
+    if (cancel) cancel.remove();
+    home.after(form);
+  }
+
+  section.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-reply-to]");
+    if (!link) return;
+    event.preventDefault();
+    const comment = link.closest("[data-comment-id]");
+    parentField.value = link.dataset.replyTo;
+    title.textContent = `Reply to ${link.dataset.replyName}`;
+    if (!form.querySelector("[data-cancel-reply]")) {
+      const cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "button-secondary";
+      cancel.dataset.cancelReply = "";
+      cancel.textContent = "Cancel reply";
+      cancel.addEventListener("click", reset);
+      form.querySelector("[type=submit]").after(cancel);
+    }
+    comment.querySelector(".comment__box").after(form);
+    form.elements.body.focus();
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("[type=submit]");
+    button.disabled = true;
+    errors.hidden = true;
+    try {
+      const { response, html } = await send(form.action, {
+        method: "POST",
+        body: new FormData(form),
+      });
+      if (response.status === 201) {
+        if (remember) {
+          if (remember.checked) {
+            localStorage.setItem(
+              "tribune-guest",
+              JSON.stringify({ name: form.elements.name.value, email: form.elements.email.value }),
+            );
+          } else {
+            localStorage.removeItem("tribune-guest");
+          }
+        }
+        const added = fragment(html).firstElementChild;
+        const parentId = parentField.value;
+        if (parentId) {
+          const parent = document.getElementById(`comment-${parentId}`);
+          let replies = parent.querySelector(":scope > .replies");
+          if (!replies) {
+            replies = document.createElement("ol");
+            replies.className = "replies";
+            parent.querySelector(":scope > .comment__box").after(replies);
+          }
+          replies.append(added);
+        } else if (currentSort(section) === "newest") {
+          listOf(section).prepend(added);
+        } else {
+          listOf(section).append(added);
+        }
+        setCount(section, countFromHeading(section) + 1);
+        form.elements.body.value = "";
+        reset();
+        added.scrollIntoView({ block: "center" });
+        added.classList.add("comment--new");
+      } else {
+        errors.replaceChildren(fragment(html));
+        errors.hidden = false;
+        errors.focus();
+      }
+    } catch {
+      errors.textContent = "The comment could not be sent. Check your connection and try again.";
+      errors.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+// --- votes, sorting, paging ------------------------------------------------------------
+function setUpVotes(section) {
+  section.addEventListener("submit", async (event) => {
+    const form = event.target.closest("[data-vote-form]");
+    if (!form) return;
+    event.preventDefault();
+    const data = new FormData(form);
+    data.set("direction", event.submitter ? event.submitter.value : "up");
+    const { response, html } = await send(form.action, { method: "POST", body: data });
+    if (response.ok) {
+      form.replaceWith(fragment(html));
+    } else {
+      const note = document.createElement("p");
+      note.className = "field__error";
+      note.setAttribute("role", "alert");
+      note.replaceChildren(fragment(html));
+      form.after(note);
+      setTimeout(() => note.remove(), 5000);
+    }
+  });
+}
+
+async function loadPage(section, url, { replace }) {
+  const { response, html } = await send(url);
+  if (!response.ok) return;
+  const content = fragment(html);
+  const next = content.querySelector("template[data-next-cursor]");
+  if (next) next.remove();
+  const list = listOf(section);
+  if (replace) list.replaceChildren(content);
+  else list.append(content);
+  let more = section.querySelector("[data-load-more]");
+  if (next) {
+    const sort = currentSort(section);
+    const cursor = next.dataset.nextCursor;
+    if (!more) {
+      const holder = document.createElement("p");
+      holder.className = "discussion__more";
+      more = document.createElement("a");
+      more.className = "button-secondary";
+      more.textContent = "Load more comments";
+      holder.append(more);
+      list.after(holder);
+    }
+    more.dataset.loadMore = `${section.dataset.moreUrl}?sort=${sort}&cursor=${cursor}`;
+    more.href = `?sort=${sort}&cursor=${cursor}#comments`;
+  } else if (more) {
+    more.closest("p").remove();
+  }
+}
+
+function setUpPaging(section) {
+  section.addEventListener("click", async (event) => {
+    const more = event.target.closest("[data-load-more]");
+    if (more) {
+      event.preventDefault();
+      await loadPage(section, more.dataset.loadMore, { replace: false });
+      return;
+    }
+    const replies = event.target.closest("[data-more-replies]");
+    if (replies) {
+      event.preventDefault();
+      const { response, html } = await send(replies.dataset.moreReplies);
+      if (response.ok) replies.closest("[data-comment-id]").replaceWith(fragment(html));
+      return;
+    }
+    const sort = event.target.closest("[data-sort]");
+    if (sort) {
+      event.preventDefault();
+      for (const link of section.querySelectorAll("[data-sort]")) {
+        link.toggleAttribute("aria-current", link === sort);
+        if (link === sort) link.setAttribute("aria-current", "true");
+      }
+      document.cookie = `tribune_sort=${sort.dataset.sort}; path=/; max-age=31536000; samesite=lax`;
+      await loadPage(section, `${section.dataset.moreUrl}?sort=${sort.dataset.sort}`, {
+        replace: true,
+      });
+    }
+  });
+}
+
+// --- "N new comments" ----------------------------------------------------------------
+function setUpPolling(section) {
+  let etag = null;
+  let seen = countFromHeading(section);
+  const banner = section.querySelector("[data-new-comments]");
+  const show = section.querySelector("[data-show-new]");
+  async function poll() {
+    if (document.hidden) return;
+    try {
+      const response = await fetch(section.dataset.pollUrl, {
+        headers: etag ? { "If-None-Match": etag } : {},
+        credentials: "same-origin",
+      });
+      if (response.status === 304 || !response.ok) return;
+      etag = response.headers.get("ETag");
+      const { count } = await response.json();
+      const shown = countFromHeading(section);
+      if (count > shown && count !== seen) {
+        show.textContent = `${count - shown} new comment${count - shown === 1 ? "" : "s"} — show`;
+        banner.hidden = false;
+      }
+      seen = count;
+    } catch {
+      // Offline for a moment: the next poll will tell.
+    }
+  }
+  show.addEventListener("click", async () => {
+    banner.hidden = true;
+    await loadPage(section, `${section.dataset.moreUrl}?sort=${currentSort(section)}`, {
+      replace: true,
+    });
+    setCount(section, seen);
+  });
+  setInterval(poll, POLL_SECONDS * 1000);
+}
+
+for (const section of document.querySelectorAll("[data-discussion]")) {
+  setUpForm(section);
+  setUpVotes(section);
+  setUpPaging(section);
+  setUpPolling(section);
+}

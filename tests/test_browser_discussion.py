@@ -1,0 +1,158 @@
+"""The discussion in a real browser: with the script, and under attack."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from discussion.models import Comment
+from discussion.tests.fixtures import guest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+XSS_PAYLOADS = [
+    "<script>alert('body')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(2))",
+    "<svg onload=alert(3)>",
+    '"><script>alert(4)</script>',
+    '<a href="javascript:alert(5)">x</a>',
+    "![x](javascript:alert(6))",
+    "<iframe src=javascript:alert(7)>",
+    "[link](data:text/html;base64,PHNjcmlwdD5hbGVydCg4KTwvc2NyaXB0Pg==)",
+]
+
+
+@pytest.fixture
+def fast_forms(settings):
+    settings.DISCUSSION_MIN_FILL_SECONDS = 0
+    settings.DISCUSSION_POST_RATE = (1000, 60)
+    settings.DISCUSSION_POST_RATE_PER_IP = (1000, 60)
+
+
+def fill_guest(page, body, name="Asher", email="asher@example.org", website=""):
+    page.locator("#comment-body").fill(body)
+    page.locator("#comment-name").fill(name)
+    page.locator("#comment-email").fill(email)
+    if website:
+        page.locator("#comment-website").fill(website)
+
+
+def test_guest_posts_replies_and_votes_without_reloading(
+    page, live_server, article, post, fast_forms
+):
+    existing = post("Already here", reader=guest())
+    page.goto(live_server.url + article.url)
+    page.evaluate("window.__marker = 'same page'")
+
+    fill_guest(page, "My **first** comment")
+    page.get_by_role("button", name="Post comment").click()
+    mine = page.locator(".comments > li").last
+    mine.get_by_text("My first comment").wait_for()
+    assert mine.locator("strong").inner_text() == "first"
+    assert page.locator("#comments-heading").inner_text() == "2 Comments"
+
+    page.locator(f"#comment-{existing.pk} .comment__reply").click()
+    page.locator("#comment-body").fill("A reply to you")
+    page.get_by_role("button", name="Post comment").click()
+    page.locator(f"#comment-{existing.pk} .replies").get_by_text(
+        "A reply to you"
+    ).wait_for()
+
+    page.locator(f"#comment-{existing.pk} .votes__button--up").first.click()
+    page.locator(
+        f"#comment-{existing.pk} .votes__button--up.is-active"
+    ).first.wait_for()
+    assert (
+        page.locator(f"#comment-{existing.pk} [data-vote-count=up]").first.inner_text()
+        == "1"
+    )
+
+    assert page.evaluate("window.__marker") == "same page"  # never reloaded
+    existing.refresh_from_db()
+    assert (existing.up, existing.reply_count) == (1, 1)
+    assert Comment.objects.count() == 3
+
+
+def test_errors_show_next_to_the_form_and_nothing_is_stored(
+    page, live_server, article, fast_forms
+):
+    page.goto(live_server.url + article.url)
+
+    fill_guest(page, "Hello", name="Admin", email="not-an-email")
+    page.get_by_role("button", name="Post comment").click()
+
+    errors = page.locator("[data-form-errors]")
+    errors.get_by_text("reserved").wait_for()
+    assert "valid e-mail" in errors.inner_text()
+    assert Comment.objects.count() == 0
+
+
+def test_sort_and_load_more_without_reloading(
+    page, live_server, article, post, settings
+):
+    settings.DISCUSSION_PAGE_SIZE = 2
+    first, second, third = (post(f"Thread {n}") for n in range(3))
+    page.goto(live_server.url + article.url)
+    page.evaluate("window.__marker = 'same page'")
+
+    page.get_by_role("link", name="Load more comments").click()
+    page.locator(f"#comment-{third.pk}").wait_for()
+    page.get_by_role("link", name="Newest").click()
+    expect(page.locator(".comments > li").first).to_have_id(f"comment-{third.pk}")
+
+    assert page.evaluate("window.__marker") == "same page"
+    assert (
+        page.get_by_role("link", name="Newest").get_attribute("aria-current") == "true"
+    )
+
+
+def test_xss_payloads_are_shown_as_text_and_never_run(
+    page, live_server, article, fast_forms
+):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(live_server.url + article.url)
+
+    for n, payload in enumerate(XSS_PAYLOADS):
+        fill_guest(
+            page,
+            payload,
+            name=f"<b onmouseover=alert({n})>N{n}</b>"[:50],
+            website='https://example.org/?q="><script>alert(9)</script>',
+        )
+        page.get_by_role("button", name="Post comment").click()
+        expect(page.locator(".comments > li")).to_have_count(n + 1)
+
+    page.goto(live_server.url + article.url + "?all=1")
+    page.locator(".comments > li").first.hover()
+    page.wait_for_timeout(300)
+
+    assert dialogs == []
+    assert Comment.objects.count() == len(XSS_PAYLOADS)
+    bodies = page.locator(".comment__body").all_inner_texts()
+    assert "<script>alert('body')</script>" in bodies[0]
+    assert (
+        page.locator(
+            ".comment__body script, .comment__body img, .comment__body iframe"
+        ).count()
+        == 0
+    )
+    hrefs = page.locator(".comment__body a").evaluate_all("as => as.map(a => a.href)")
+    assert all(re.match(r"^https?:|^mailto:", h) for h in hrefs), hrefs
+
+
+def test_permalink_scrolls_to_a_comment_far_down(
+    page, live_server, article, post, settings
+):
+    settings.DISCUSSION_PAGE_SIZE = 2
+    roots = [post(f"Thread {n}") for n in range(8)]
+    target = post("The one we link to", parent=roots[7])
+
+    page.goto(live_server.url + f"/discussion/comments/{target.pk}/")
+
+    node = page.locator(f"#comment-{target.pk}")
+    node.wait_for()
+    assert page.url.endswith(f"#comment-{target.pk}")
+    assert node.is_visible()
+    assert node.evaluate("el => el.matches(':target')")
