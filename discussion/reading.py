@@ -83,6 +83,15 @@ class DiscussionPage:
     total: int
     starts_at_beginning: bool = True
 
+    @property
+    def is_partial(self) -> bool:
+        """Whether some comments are not on this page (so "View all" helps)."""
+        return (
+            self.next_cursor is not None
+            or not self.starts_at_beginning
+            or any(c.hidden_replies for c in self.conversations)
+        )
+
 
 def _attach(conversation: Conversation, replies: list[Comment]) -> None:
     """Builds the tree under a root; replies deeper than the shown depth hang

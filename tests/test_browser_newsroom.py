@@ -5,6 +5,7 @@ import re
 import feedparser
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from newsroom.models import ArticlePage
 from newsroom.tests.fixtures import headings
@@ -78,7 +79,7 @@ def test_copy_link_button_copies_the_article_url(
         button = page.get_by_role("button", name="Copy link")
         button.click()
 
-        assert page.get_by_role("button", name="Link copied").is_visible()
+        expect(page.get_by_role("button", name="Link copied")).to_be_visible()
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == "http://testserver" + analysis_article.url
     finally:
