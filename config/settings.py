@@ -255,6 +255,7 @@ DISCUSSION_DEFAULT_SORT = env(
     "DISCUSSION_DEFAULT_SORT", "oldest"
 )  # oldest|newest|votes
 DISCUSSION_CLOSE_AFTER_DAYS = env_int("DISCUSSION_CLOSE_AFTER_DAYS", 90)  # 0: never
+DISCUSSION_POLL_SECONDS = env_int("DISCUSSION_POLL_SECONDS", 30)  # "new comments" check
 DISCUSSION_DUPLICATE_WINDOW = env_int("DISCUSSION_DUPLICATE_WINDOW", 10 * 60)  # seconds
 DISCUSSION_MIN_FILL_SECONDS = env_int("DISCUSSION_MIN_FILL_SECONDS", 3)  # form honeypot
 # Rate limits: (requests, seconds) per reader and per IP address.

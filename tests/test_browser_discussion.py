@@ -156,3 +156,19 @@ def test_permalink_scrolls_to_a_comment_far_down(
     assert page.url.endswith(f"#comment-{target.pk}")
     assert node.is_visible()
     assert node.evaluate("el => el.matches(':target')")
+
+
+def test_open_page_offers_new_comments_posted_meanwhile(
+    page, live_server, article, post, settings
+):
+    settings.DISCUSSION_POLL_SECONDS = 1
+    post("Already here")
+    page.goto(live_server.url + article.url)
+
+    post("Posted while you were reading")
+
+    button = page.get_by_role("button", name="1 new comment — show")
+    expect(button).to_be_visible(timeout=10_000)
+    button.click()
+    expect(page.get_by_text("Posted while you were reading")).to_be_visible()
+    expect(page.locator("#comments-heading")).to_have_text("2 Comments")

@@ -65,6 +65,7 @@ def discussion_section(context, article):
         "reply_to": reply_to,
         "max_depth": settings.DISCUSSION_MAX_DEPTH,
         "max_length": settings.DISCUSSION_MAX_LENGTH,
+        "poll_seconds": settings.DISCUSSION_POLL_SECONDS,
     }
 
 

@@ -403,3 +403,37 @@ def test_anonymous_article_page_is_served_from_cache_and_refreshed_by_comments(
     assert second["X-Page-Cache"] == "hit"
     assert "Fresh comment" in third.content.decode()
     assert second["Content-Security-Policy"]  # headers are fresh on cached pages
+
+
+def test_member_page_is_never_cached_or_shown_to_others(client, article):
+    from django.test import Client
+
+    user = get_user_model().objects.create_user(
+        "rita", "rita@example.org", "pw", display_name="Rita Reader"
+    )
+    member_client = Client()
+    member_client.force_login(user)
+
+    member_page = member_client.get(article.url)
+    anonymous_page = client.get(article.url)
+
+    assert "Commenting as" in member_page.content.decode()
+    assert "Rita Reader" in member_page.content.decode()
+    assert "X-Page-Cache" not in member_page
+    assert "Rita Reader" not in anonymous_page.content.decode()
+    assert "csrfmiddlewaretoken" not in anonymous_page.content.decode()
+
+
+def test_staff_comments_are_marked(client, article):
+    from discussion import services
+    from discussion.tests.fixtures import member
+
+    staff = get_user_model().objects.create_user(
+        "ed", "ed@example.org", "pw", display_name="The Editor", is_staff=True
+    )
+    services.post_comment(article=article, reader=member(staff), body="Thanks all")
+
+    node = soup(client.get(article.url)).select_one(".comments > li")
+
+    assert node.select_one(".comment__author").get_text() == "The Editor"
+    assert node.select_one(".badge").get_text() == "Staff"

@@ -4,7 +4,6 @@
 // X-Requested-With: fetch with the same HTML fragments the page is made of.
 
 const FETCH = { "X-Requested-With": "fetch" };
-const POLL_SECONDS = 30;
 
 function fragment(html) {
   const template = document.createElement("template");
@@ -267,7 +266,8 @@ function setUpPolling(section) {
     });
     setCount(section, seen);
   });
-  setInterval(poll, POLL_SECONDS * 1000);
+  const seconds = parseInt(section.dataset.pollSeconds, 10) || 30;
+  setInterval(poll, seconds * 1000);
 }
 
 for (const section of document.querySelectorAll("[data-discussion]")) {
