@@ -220,62 +220,53 @@ def _my_vote(comment: Comment, reader: Reader) -> int:
     return next(iter(found), 0)
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def edit(request, comment_id: int):
+def _change_own(request, comment_id: int, action: str, change):
+    """Edit or delete: GET shows the form to the comment's author (only), POST
+    checks the origin and calls `change(comment, reader)`, a service."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
     article = _article(comment.thread.article_id)
     reader = Reader.from_request(request)
     if request.method == "GET":
         if not comment.can_be_changed_by(reader.key):
-            return _error(
-                request,
-                {"__all__": "You can only edit your own recent comments."},
-                403,
-                article=article,
-            )
+            message = f"You can only {action} your own recent comments."
+            return _error(request, {"__all__": message}, 403, article=article)
         return render(
-            request, "discussion/edit.html", {"comment": comment, "article": article}
+            request,
+            f"discussion/{action}.html",
+            {"comment": comment, "article": article},
         )
     refusal = _forgery_refusal(request)
     if refusal:
         return refusal
-    form = EditForm(request.POST)
-    form.is_valid()
     try:
-        comment = services.edit_comment(
-            comment_id=comment.pk, reader=reader, body=form.cleaned_data["body"]
-        )
+        change(comment, reader)
     except services.DiscussionError as error:
         return _refused(request, error, article=article, comment=comment)
+    if action == "delete":
+        return redirect(f"{article.url}#comments")
     return redirect(_back_to(comment, article))
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def delete(request, comment_id: int):
-    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
-    article = _article(comment.thread.article_id)
-    reader = Reader.from_request(request)
-    if request.method == "GET":
-        if not comment.can_be_changed_by(reader.key):
-            return _error(
-                request,
-                {"__all__": "You can only delete your own recent comments."},
-                403,
-                article=article,
-            )
-        return render(
-            request, "discussion/delete.html", {"comment": comment, "article": article}
+def edit(request, comment_id: int):
+    def change(comment, reader):
+        form = EditForm(request.POST)
+        form.is_valid()
+        services.edit_comment(
+            comment_id=comment.pk, reader=reader, body=form.cleaned_data["body"]
         )
-    refusal = _forgery_refusal(request)
-    if refusal:
-        return refusal
-    try:
-        comment = services.delete_comment(comment_id=comment.pk, reader=reader)
-    except services.DiscussionError as error:
-        return _refused(request, error, article=article)
-    return redirect(f"{article.url}#comments")
+
+    return _change_own(request, comment_id, "edit", change)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def delete(request, comment_id: int):
+    def change(comment, reader):
+        services.delete_comment(comment_id=comment.pk, reader=reader)
+
+    return _change_own(request, comment_id, "delete", change)
 
 
 @require_GET
