@@ -285,7 +285,7 @@ def _own_comment(comment_id: int, reader: Reader, edit_key: str | None) -> Comme
     if thread_id is not None:
         Thread.objects.select_for_update().get(pk=thread_id)
     comment = (
-        Comment.objects.select_for_update()
+        Comment.objects.select_for_update(of=("self",))
         .select_related("thread", "user")
         .filter(pk=comment_id)
         .first()
