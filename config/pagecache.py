@@ -53,6 +53,13 @@ def invalidate_site() -> None:
     _bump(SITE_GENERATION)
 
 
+def article_version(article_id: int) -> str:
+    """Changes whenever the article's pages or discussion may have changed."""
+    site = _generation(SITE_GENERATION)
+    article = _generation(_article_generation_key(article_id))
+    return f"{site}.{article}"
+
+
 def is_cacheable_request(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False

@@ -7,14 +7,18 @@ cross-site request harmless.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Literal
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
+
+from config.pagecache import article_version
 
 from . import services
 from .models import Comment, Thread
@@ -152,16 +156,28 @@ def list_comments(
     limit: int = Query(20, ge=1, le=100),
     cursor: str | None = Query(None, max_length=200),
 ):
+    # Readers load the same pages over and over: the rendered JSON is kept until
+    # the article or its discussion changes (the page cache's version numbers).
+    sort = clean_sort(sort)
+    digest = hashlib.sha256(f"{sort}|{limit}|{cursor or ''}".encode()).hexdigest()[:24]
+    key = f"api:comments:{article_id}:{article_version(article_id)}:{digest}"
+    if (body := cache.get(key)) is not None:
+        return HttpResponse(body, content_type="application/json")
     article = _article(article_id)
     if services.discussion_state(article) == "off":
         raise HttpError(404, "Comments are off for this article.")
     thread = Thread.objects.filter(article_id=article.pk).first()
-    page = discussion_page(thread, sort=clean_sort(sort), cursor=cursor, limit=limit)
-    return {
-        "count": page.total,
-        "comments": [_out(c.root, c) for c in page.conversations],
-        "next": page.next_cursor,
-    }
+    page = discussion_page(thread, sort=sort, cursor=cursor, limit=limit)
+    data = CommentPage.model_validate(
+        {
+            "count": page.total,
+            "comments": [_out(c.root, c) for c in page.conversations],
+            "next": page.next_cursor,
+        }
+    )
+    body = data.model_dump_json()
+    cache.set(key, body, timeout=600)
+    return HttpResponse(body, content_type="application/json")
 
 
 @router.post(

@@ -269,3 +269,20 @@ def test_thousand_deep_reply_chain_through_the_api(api, article, settings):
     assert Comment.objects.get(pk=parent).depth == 999
     assert page.status_code == 200
     assert f'id="comment-{parent}"' in page.content.decode()
+
+
+def test_listing_is_cached_until_the_discussion_changes(
+    api, article, post, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    post("First")
+    first = api.get(comments_url(article)).json()
+
+    with django_assert_num_queries(0):
+        again = api.get(comments_url(article)).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("Second")
+    after = api.get(comments_url(article)).json()
+
+    assert again == first
+    assert [c["html"] for c in after["comments"]] == ["<p>First</p>", "<p>Second</p>"]
+    assert after["count"] == 2

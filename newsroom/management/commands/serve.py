@@ -33,10 +33,10 @@ class Command(BaseCommand):
             f"{host}:{port}",
             "--workers",
             str(workers),
-            "--max-requests",
-            "5000",
-            "--max-requests-jitter",
-            "500",
+            # No --max-requests: a worker restarting under load makes the requests
+            # queued behind it wait for a fresh Django to boot, and empties its
+            # local-memory cache.
+            "--no-control-socket",
             "--graceful-timeout",
             "10",
         ]
