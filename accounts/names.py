@@ -192,13 +192,27 @@ def name_skeleton(name: str) -> str:
 
 
 def reserved_skeletons() -> set[str]:
-    """The skeletons of every name a reader may not take, read fresh from the database.
+    """The skeletons of every name a reader may not take.
 
     The role words in `RESERVED_WORDS`, the site name of every `SiteSettings` row,
     every `Author`'s name and alias, and the username, display name and full name of
-    every staff member and superuser. Three small queries; no caching, so a new author
-    or editor is protected at once.
+    every staff member and superuser. Kept in the cache for a minute, and dropped at
+    once when an author or the site settings change (they bump the site version);
+    a new staff member is protected within the minute.
     """
+    from django.core.cache import cache
+
+    from config.pagecache import site_version
+
+    key = f"accounts:reserved:{site_version()}"
+    skeletons = cache.get(key)
+    if skeletons is None:
+        skeletons = _read_reserved_skeletons()
+        cache.set(key, skeletons, timeout=60)
+    return skeletons
+
+
+def _read_reserved_skeletons() -> set[str]:
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 

@@ -53,6 +53,11 @@ def invalidate_site() -> None:
     _bump(SITE_GENERATION)
 
 
+def site_version() -> int:
+    """Changes whenever anything is published, unpublished, moved or deleted."""
+    return _generation(SITE_GENERATION)
+
+
 def article_version(article_id: int) -> str:
     """Changes whenever the article's pages or discussion may have changed."""
     site = _generation(SITE_GENERATION)

@@ -23,7 +23,13 @@ from config.pagecache import article_version
 from . import services
 from .models import Comment, Thread
 from .readers import Reader, edit_token, reader_key_from_edit_token
-from .reading import Conversation, clean_sort, discussion_page
+from .reading import (
+    ArticleRef,
+    Conversation,
+    clean_sort,
+    discussion_page,
+    find_article,
+)
 
 router = Router(tags=["discussion"])
 
@@ -101,10 +107,8 @@ def _require_csrf(request: HttpRequest) -> None:
         raise HttpError(403, "CSRF token missing or incorrect: send X-CSRFToken.")
 
 
-def _article(article_id: int):
-    from newsroom.models import ArticlePage
-
-    article = ArticlePage.objects.live().public().filter(pk=article_id).first()
+def _article(article_id: int) -> ArticleRef:
+    article = find_article(article_id)
     if article is None:
         raise HttpError(404, "No such article.")
     return article

@@ -12,6 +12,7 @@ import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
@@ -83,8 +84,11 @@ def thread_for(article) -> Thread:
 
 
 def _locked_thread(article) -> Thread:
-    thread_for(article)
-    return Thread.objects.select_for_update().get(article_id=article.pk)
+    thread = Thread.objects.select_for_update().filter(article_id=article.pk).first()
+    if thread is None:
+        thread_for(article)  # the first comment: make the row, then lock it
+        thread = Thread.objects.select_for_update().get(article_id=article.pk)
+    return thread
 
 
 # --- input ----------------------------------------------------------------------------
@@ -216,8 +220,13 @@ def post_comment(
         )
 
     # A resubmission gets the comment already stored, and does not count
-    # against the reader's rate limit.
-    if twin := twin_of({"thread__article_id": article.pk}):
+    # against the reader's rate limit. The cache remembers recent posts, so the
+    # common case (not a twin) costs no query; the database has the last word
+    # under the lock below.
+    recent_key = (
+        f"discussion:recent:{article.pk}:{reader.key}:{parent_id}:{fingerprint}"
+    )
+    if cache.get(recent_key) and (twin := twin_of({"thread__article_id": article.pk})):
         return twin, False
     _check_rate("post", reader)
 
@@ -272,6 +281,11 @@ def post_comment(
                 descendant_count=F("descendant_count") + 1
             )
         _after_change(article.pk)
+        transaction.on_commit(
+            lambda: cache.set(
+                recent_key, comment.pk, timeout=settings.DISCUSSION_DUPLICATE_WINDOW
+            )
+        )
     return comment, True
 
 

@@ -34,13 +34,17 @@ from . import services
 from .forms import CommentForm, EditForm, form_stamp
 from .models import Comment, Thread
 from .readers import Reader
-from .reading import clean_sort, conversations_for, discussion_page
+from .reading import (
+    ArticleRef,
+    clean_sort,
+    conversations_for,
+    discussion_page,
+    find_article,
+)
 
 
-def _article(article_id: int):
-    from newsroom.models import ArticlePage
-
-    article = ArticlePage.objects.live().public().filter(pk=article_id).first()
+def _article(article_id: int) -> ArticleRef:
+    article = find_article(article_id)
     if article is None:
         raise Http404("No such article")
     return article
