@@ -27,4 +27,8 @@ def _test_settings(settings, tmp_path):
     }
     settings.SITE_URL = "http://testserver"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        }
     cache.clear()

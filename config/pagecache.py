@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-SITE_GENERATION = "pc:gen:site"
+SITE_GENERATION = "pc:gen:site"  # anything on any page changed, comments included
+CONTENT_GENERATION = "pc:gen:content"  # something was published, moved or re-set
 PAGE_TIMEOUT = 600  # a safety net: invalidation normally comes first
 RECENT_COOKIE = "tribune_recent"  # set while a guest can still edit a comment
 SORT_COOKIE = "tribune_sort"
@@ -50,12 +51,14 @@ def invalidate_article(article_id: int) -> None:
 
 
 def invalidate_site() -> None:
+    _bump(CONTENT_GENERATION)
     _bump(SITE_GENERATION)
 
 
 def site_version() -> int:
-    """Changes whenever anything is published, unpublished, moved or deleted."""
-    return _generation(SITE_GENERATION)
+    """Changes whenever anything is published, unpublished, moved or deleted
+    (but not when someone comments)."""
+    return _generation(CONTENT_GENERATION)
 
 
 def article_version(article_id: int) -> str:

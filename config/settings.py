@@ -1,7 +1,7 @@
 """Tribune's one settings module, read from the environment.
 
 Every knob is an environment variable with a default that makes `make run` work on a
-bare machine: SQLite and media under `var/`, a local-memory cache, mail written to
+bare machine: SQLite and media under `var/`, a file cache, mail written to
 files. Production sets `TRIBUNE_PRODUCTION=1`, which turns on HTTPS-only cookies and
 HSTS and refuses to start without a real `SECRET_KEY` and `ALLOWED_HOSTS`.
 README.md lists every variable.
@@ -180,7 +180,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/, not process memory: the web workers and the task worker
+    # must agree on what is cached and when it went stale.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # Background work: Django's tasks API, stored in the database and run by
 # `manage.py db_worker` (started beside the web server by `make run`).

@@ -102,8 +102,10 @@ class Comment(models.Model):
     body_html = models.TextField()
     body_hash = models.CharField(max_length=64)
 
+    # No index of its own: nearly every row is published, and SQLite, which keeps
+    # no statistics, would pick it over the thread indexes and read every row.
     state = models.CharField(
-        max_length=12, choices=State.choices, default=State.PUBLISHED, db_index=True
+        max_length=12, choices=State.choices, default=State.PUBLISHED
     )
     is_deleted = models.BooleanField(default=False)
     up = models.PositiveIntegerField(default=0)
