@@ -1,7 +1,7 @@
 """Test-wide set-up: fixtures from each app, and settings every test shares."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 pytest_plugins = [
     "accounts.tests.fixtures",
@@ -29,6 +29,11 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "shared": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "shared",
+            },
         }
     cache.clear()
+    caches["shared"].clear()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 
 SITE_GENERATION = "pc:gen:site"  # anything on any page changed, comments included
@@ -28,19 +28,27 @@ def _article_generation_key(article_id: int) -> str:
     return f"pc:gen:article:{article_id}"
 
 
+def _shared():
+    """The generation numbers must be the same for every process that serves
+    pages; the cached pages themselves may live in each process's own memory."""
+    return caches["shared"]
+
+
 def _generation(key: str) -> int:
-    value = cache.get(key)
+    shared = _shared()
+    value = shared.get(key)
     if value is None:
-        cache.add(key, 1, timeout=None)
-        value = cache.get(key) or 1
+        shared.add(key, 1, timeout=None)
+        value = shared.get(key) or 1
     return value
 
 
 def _bump(key: str) -> None:
+    shared = _shared()
     try:
-        cache.incr(key)
+        shared.incr(key)
     except ValueError:
-        cache.set(key, 2, timeout=None)
+        shared.set(key, 2, timeout=None)
 
 
 def invalidate_article(article_id: int) -> None:

@@ -179,15 +179,16 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "tribune"),
         }
     }
+    CACHES["shared"] = CACHES["default"]
 else:
-    # Files under var/, not process memory: the web workers and the task worker
-    # must agree on what is cached and when it went stale.
     CACHES = {
-        "default": {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # The few numbers every process must agree on (which cached pages went
+        # stale) are kept in files under var/, shared by all workers.
+        "shared": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
-        }
+        },
     }
 
 # Background work: Django's tasks API, stored in the database and run by

@@ -1,6 +1,8 @@
 """`manage.py serve`, as `make run` uses it: web and worker, Ctrl-C stops both."""
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -75,3 +77,87 @@ def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path):
     assert "Stopped." in output
     time.sleep(0.5)
     assert not group_alive(server.pid)
+
+
+def test_every_worker_sees_a_new_comment_at_once(tmp_path):
+    """Two gunicorn workers each keep cached pages in memory; a comment posted
+    through one must show on the pages the other serves."""
+    env = {
+        **os.environ,
+        "TRIBUNE_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "WEB_CONCURRENCY": "2",
+    }
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    port = free_port()
+    env["SITE_URL"] = f"http://127.0.0.1:{port}"
+    manage = [sys.executable, "manage.py"]
+    for command in (
+        ["migrate", "--noinput"],
+        ["collectstatic", "--noinput"],
+        ["load_demo_site"],
+    ):
+        subprocess.run(
+            [*manage, *command],
+            env=env,
+            cwd=settings.BASE_DIR,
+            check=True,
+            capture_output=True,
+        )
+    server = subprocess.Popen(
+        [*manage, "serve", "--port", str(port)],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(base + "/healthz").close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        api = base + "/api/v1/articles/"
+        listing = json.load(urllib.request.urlopen(base + "/api/v1/csrf"))
+        assert listing["csrf_token"]
+        # Warm both workers' caches with the article and its comments.
+        home = urllib.request.urlopen(base + "/").read().decode()
+        path = re.search(r'class="front__lead".*?href="([^"]+)"', home, re.S).group(1)
+        article_id = re.search(
+            r'data-article-id="(\d+)"',
+            urllib.request.urlopen(base + path).read().decode(),
+        ).group(1)
+        for _ in range(6):
+            urllib.request.urlopen(base + path).read()
+            urllib.request.urlopen(f"{api}{article_id}/comments").read()
+
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        token = json.load(opener.open(base + "/api/v1/csrf"))["csrf_token"]
+        request = urllib.request.Request(
+            f"{api}{article_id}/comments",
+            data=json.dumps(
+                {
+                    "body": "Seen by every worker",
+                    "name": "Nadia",
+                    "email": "n@example.org",
+                }
+            ).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+            method="POST",
+        )
+        assert opener.open(request).status == 201
+
+        for _ in range(8):
+            page = urllib.request.urlopen(base + path).read().decode()
+            comments = json.load(urllib.request.urlopen(f"{api}{article_id}/comments"))
+            assert "Seen by every worker" in page
+            assert "3 Comments" in page
+            assert comments["count"] == 3
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
