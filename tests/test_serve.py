@@ -27,6 +27,18 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
+def healthz_status(base: str, seconds: int = 60) -> int | None:
+    """Waits for the server to answer /healthz; its status, or None if it never did."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz") as response:
+                return response.status
+        except OSError:
+            time.sleep(0.3)
+    return None
+
+
 def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path):
     env = {
         **os.environ,
@@ -54,15 +66,7 @@ def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path):
         start_new_session=True,  # its own process group, as a terminal gives it
     )
     try:
-        deadline = time.monotonic() + 60
-        status = None
-        while time.monotonic() < deadline and status != 200:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as r:
-                    status = r.status
-            except OSError:
-                time.sleep(0.3)
-        assert status == 200
+        assert healthz_status(f"http://127.0.0.1:{port}") == 200
         children = subprocess.run(
             ["ps", "-o", "args=", "-g", str(server.pid)], capture_output=True, text=True
         ).stdout
@@ -115,13 +119,7 @@ def test_every_worker_sees_a_new_comment_at_once(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/healthz").close()
-                break
-            except OSError:
-                time.sleep(0.3)
+        assert healthz_status(base) == 200
         api = base + "/api/v1/articles/"
         listing = json.load(urllib.request.urlopen(base + "/api/v1/csrf"))
         assert listing["csrf_token"]
