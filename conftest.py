@@ -1,7 +1,7 @@
 """Test-wide set-up: fixtures from each app, and settings every test shares."""
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 
 pytest_plugins = [
     "accounts.tests.fixtures",
@@ -29,11 +29,7 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-            "shared": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "shared",
-            },
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
         }
+        settings.GENERATIONS_DIR = tmp_path / "generations"
     cache.clear()
-    caches["shared"].clear()

@@ -11,9 +11,12 @@ a fresh page, so nothing personal is ever cached or served to someone else.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
+import time
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpResponse
 
 SITE_GENERATION = "pc:gen:site"  # anything on any page changed, comments included
@@ -28,27 +31,81 @@ def _article_generation_key(article_id: int) -> str:
     return f"pc:gen:article:{article_id}"
 
 
-def _shared():
-    """The generation numbers must be the same for every process that serves
-    pages; the cached pages themselves may live in each process's own memory."""
-    return caches["shared"]
+class _FileGenerations:
+    """Generation tokens kept in small files, for one machine without Redis.
+
+    A bump writes a new token that was never used before (time, process and a
+    counter) over the old one in a single write; a read is one open and one
+    read. Nothing is read back to add one to, so two processes bumping at once
+    cannot lose a change or bring back an old number.
+    """
+
+    WIDTH = 32
+    _counter = itertools.count()
+
+    def __init__(self, directory):
+        self.directory = os.fspath(directory)
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.directory, key.replace(":", "-"))
+
+    def get(self, key: str) -> str:
+        try:
+            fd = os.open(self._path(key), os.O_RDONLY)
+        except FileNotFoundError:
+            return "0"
+        try:
+            return os.read(fd, self.WIDTH).decode("ascii", "replace").strip() or "0"
+        finally:
+            os.close(fd)
+
+    def bump(self, key: str) -> None:
+        token = (
+            f"{time.time_ns():016x}{os.getpid() & 0xFFFFFFFF:08x}"
+            f"{next(self._counter) & 0xFFFFFFFF:08x}"
+        ).encode()
+        try:
+            fd = os.open(self._path(key), os.O_WRONLY | os.O_CREAT, 0o644)
+        except FileNotFoundError:
+            os.makedirs(self.directory, exist_ok=True)
+            fd = os.open(self._path(key), os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            os.pwrite(fd, token, 0)
+        finally:
+            os.close(fd)
 
 
-def _generation(key: str) -> int:
-    shared = _shared()
-    value = shared.get(key)
-    if value is None:
-        shared.add(key, 1, timeout=None)
-        value = shared.get(key) or 1
-    return value
+class _CacheGenerations:
+    """Generation numbers in a cache every process shares (Redis, where INCR
+    is atomic)."""
+
+    def get(self, key: str) -> str:
+        value = cache.get(key)
+        if value is None:
+            cache.add(key, 1, timeout=None)
+            value = cache.get(key) or 1
+        return str(value)
+
+    def bump(self, key: str) -> None:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 2, timeout=None)
+
+
+def _store() -> _FileGenerations | _CacheGenerations:
+    """Every process that serves pages must see the same generations; the
+    cached pages themselves may live in each process's own memory."""
+    directory = settings.GENERATIONS_DIR
+    return _FileGenerations(directory) if directory else _CacheGenerations()
+
+
+def _generation(key: str) -> str:
+    return _store().get(key)
 
 
 def _bump(key: str) -> None:
-    shared = _shared()
-    try:
-        shared.incr(key)
-    except ValueError:
-        shared.set(key, 2, timeout=None)
+    _store().bump(key)
 
 
 def invalidate_article(article_id: int) -> None:
@@ -63,7 +120,7 @@ def invalidate_site() -> None:
     _bump(SITE_GENERATION)
 
 
-def site_version() -> int:
+def site_version() -> str:
     """Changes whenever anything is published, unpublished, moved or deleted
     (but not when someone comments)."""
     return _generation(CONTENT_GENERATION)
@@ -93,10 +150,10 @@ def _key(request, article_id: int | None) -> str:
         request.path,
         request.META.get("QUERY_STRING", ""),
         request.COOKIES.get(SORT_COOKIE, "")[:10],
-        str(_generation(SITE_GENERATION)),
+        _generation(SITE_GENERATION),
     ]
     if article_id is not None:
-        parts.append(str(_generation(_article_generation_key(article_id))))
+        parts.append(_generation(_article_generation_key(article_id)))
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
     return f"pc:page:{digest}"
 

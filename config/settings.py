@@ -179,17 +179,12 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "tribune"),
         }
     }
-    CACHES["shared"] = CACHES["default"]
+    GENERATIONS_DIR = None  # page-cache generations live in Redis too
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # The few numbers every process must agree on (which cached pages went
-        # stale) are kept in files under var/, shared by all workers.
-        "shared": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": VAR_DIR / "cache",
-        },
-    }
+    # Each process keeps its own cache; the few values every process must agree
+    # on (which cached pages went stale) are small files under var/.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    GENERATIONS_DIR = VAR_DIR / "generations"
 
 # Background work: Django's tasks API, stored in the database and run by
 # `manage.py db_worker` (started beside the web server by `make run`).

@@ -5,10 +5,47 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+
+
+# The statements a new comment runs inside the write lock (SQLite's single
+# writer, PostgreSQL's lock on the thread row) are written out below. Built by the
+# ORM, each costs about half a millisecond of Python while the lock is held; as
+# plain statements on indexed columns they cost a tenth of that, so posts from
+# several processes overlap instead of queueing. Counters still change in the
+# database (`n = n + 1`), never by read-add-save.
+def _execute(queryset: models.QuerySet, sql: str, params: list):
+    """Runs `sql` on the queryset's database; {table} names its model's table."""
+    connection = connections[queryset.db]
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    cursor = connection.cursor()
+    cursor.execute(sql.format(table=table), params)
+    return cursor
+
+
+def _db_datetime(queryset: models.QuerySet, value):
+    return connections[queryset.db].ops.adapt_datetimefield_value(value)
+
+
+class ThreadQuerySet(models.QuerySet):
+    def count_new_comment(
+        self, thread_id: int, article_id: int, *, top_level: bool, at
+    ) -> bool:
+        """Counts a new comment on the thread row, which stays locked until the
+        transaction ends. False if `thread_id` is not this article's thread."""
+        cursor = _execute(
+            self,
+            "UPDATE {table} SET version = version + 1,"
+            " comment_count = comment_count + 1,"
+            " top_level_count = top_level_count + %s, last_comment_at = %s"
+            " WHERE id = %s AND article_id = %s",
+            [int(top_level), _db_datetime(self, at), thread_id, article_id],
+        )
+        with cursor:
+            return cursor.rowcount == 1
 
 
 class Thread(models.Model):
@@ -26,6 +63,8 @@ class Thread(models.Model):
     version = models.PositiveBigIntegerField(default=0)
     last_comment_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThreadQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Discussion of page {self.article_id}"
@@ -50,6 +89,57 @@ class CommentQuerySet(models.QuerySet):
 
     def with_author(self) -> CommentQuerySet:
         return self.select_related("user")
+
+    # --- the posting path (see _execute) ---------------------------------------
+    def twin_id(
+        self,
+        *,
+        thread_id: int,
+        reader_key: str,
+        body_hash: str,
+        parent_id: int | None,
+        since,
+    ) -> int | None:
+        """The first comment since `since` by the same reader, with the same body,
+        in reply to the same comment, that is still there."""
+        parent = "parent_id IS NULL" if parent_id is None else "parent_id = %s"
+        params = [thread_id, reader_key, body_hash, _db_datetime(self, since), False]
+        if parent_id is not None:
+            params.append(parent_id)
+        cursor = _execute(
+            self,
+            "SELECT id FROM {table} WHERE thread_id = %s AND reader_key = %s"
+            " AND body_hash = %s AND created_at >= %s AND is_deleted = %s"
+            f" AND {parent} ORDER BY id LIMIT 1",
+            params,
+        )
+        with cursor:
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    def reply_target(self, comment_id: int, thread_id: int) -> tuple | None:
+        """(root_id, depth, is_deleted, state) of a comment in the thread."""
+        cursor = _execute(
+            self,
+            "SELECT root_id, depth, is_deleted, state FROM {table}"
+            " WHERE id = %s AND thread_id = %s",
+            [comment_id, thread_id],
+        )
+        with cursor:
+            row = cursor.fetchone()
+        return tuple(row) if row else None
+
+    def count_new_reply(self, parent_id: int, root_id: int) -> None:
+        """Counts a reply on its parent and on the top-level comment above it."""
+        _execute(
+            self,
+            "UPDATE {table} SET reply_count = reply_count"
+            " + (CASE WHEN id = %s THEN 1 ELSE 0 END),"
+            " descendant_count = descendant_count"
+            " + (CASE WHEN id = %s THEN 1 ELSE 0 END)"
+            " WHERE id IN (%s, %s)",
+            [parent_id, root_id, parent_id, root_id],
+        ).close()
 
 
 class Comment(models.Model):

@@ -78,17 +78,31 @@ def discussion_state(article) -> str:
     return "open"
 
 
-def thread_for(article) -> Thread:
-    thread, _ = Thread.objects.get_or_create(article_id=article.pk)
-    return thread
+def _count_on_thread(article_id: int, *, top_level: bool, now) -> int:
+    """Counts a new comment on the article's thread row, which locks it until
+    the transaction ends (making the row on the first comment); returns its id.
+
+    Changing the row is the lock: one statement where SELECT ... FOR UPDATE and
+    an UPDATE would be two. The id is remembered, and the UPDATE checks that it
+    still belongs to this article before trusting it.
+    """
+    key = f"discussion:thread-of:{article_id}"
+    thread_id = cache.get(key)
+    if thread_id and Thread.objects.count_new_comment(
+        thread_id, article_id, top_level=top_level, at=now
+    ):
+        return thread_id
+    thread, _ = Thread.objects.get_or_create(article_id=article_id)
+    Thread.objects.count_new_comment(thread.pk, article_id, top_level=top_level, at=now)
+    cache.set(key, thread.pk, timeout=None)
+    return thread.pk
 
 
-def _locked_thread(article) -> Thread:
-    thread = Thread.objects.select_for_update().filter(article_id=article.pk).first()
-    if thread is None:
-        thread_for(article)  # the first comment: make the row, then lock it
-        thread = Thread.objects.select_for_update().get(article_id=article.pk)
-    return thread
+class _Twin(Exception):
+    """Raised inside a transaction to undo it: the comment is already stored."""
+
+    def __init__(self, comment_id: int):
+        self.comment_id = comment_id
 
 
 # --- input ----------------------------------------------------------------------------
@@ -204,89 +218,87 @@ def post_comment(
     fingerprint = markup.fingerprint(body)
     html = markup.render(body)
 
-    def twin_of(where: dict) -> Comment | None:
-        since = timezone.now() - timedelta(seconds=settings.DISCUSSION_DUPLICATE_WINDOW)
-        return (
-            Comment.objects.filter(
-                **where,
-                reader_key=reader.key,
-                body_hash=fingerprint,
-                parent_id=parent_id,
-                created_at__gte=since,
-                is_deleted=False,
-            )
-            .order_by("pk")
-            .first()
-        )
+    def since():
+        return timezone.now() - timedelta(seconds=settings.DISCUSSION_DUPLICATE_WINDOW)
 
     # A resubmission gets the comment already stored, and does not count
     # against the reader's rate limit. The cache remembers recent posts, so the
-    # common case (not a twin) costs no query; the database has the last word
-    # under the lock below.
+    # common case (not a twin) costs no query here; the database has the last
+    # word under the lock below.
     recent_key = (
         f"discussion:recent:{article.pk}:{reader.key}:{parent_id}:{fingerprint}"
     )
-    if cache.get(recent_key) and (twin := twin_of({"thread__article_id": article.pk})):
+    if cache.get(recent_key) and (
+        twin := Comment.objects.filter(
+            thread__article_id=article.pk,
+            reader_key=reader.key,
+            body_hash=fingerprint,
+            parent_id=parent_id,
+            created_at__gte=since(),
+            is_deleted=False,
+        )
+        .order_by("pk")
+        .first()
+    ):
         return twin, False
     _check_rate("post", reader)
 
-    with transaction.atomic():
-        thread = _locked_thread(article)
-        parent = None
-        if parent_id is not None:
-            parent = Comment.objects.filter(pk=parent_id, thread=thread).first()
-            if parent is None:
-                raise InvalidInput(
-                    {"parent_id": "The comment you reply to is not here."}
+    now = timezone.now()
+    comment = Comment(
+        parent_id=parent_id,
+        user=reader.user,
+        guest_name=name,
+        guest_email=email,
+        guest_website=website,
+        reader_key=reader.key,
+        ip_hash=reader.ip_hash,
+        body_source=body,
+        body_html=html,
+        body_hash=fingerprint,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            comment.thread_id = _count_on_thread(
+                article.pk, top_level=parent_id is None, now=now
+            )
+            if parent_id is not None:
+                comment.root_id, comment.depth = _replied_to(
+                    parent_id, comment.thread_id
                 )
-            if parent.is_deleted or parent.state != Comment.State.PUBLISHED:
-                raise InvalidInput(
-                    {"parent_id": "That comment can no longer be replied to."}
+            # Asked again under the thread's lock, where a concurrent twin has
+            # committed; finding one undoes the counting above.
+            if twin_id := Comment.objects.twin_id(
+                thread_id=comment.thread_id,
+                reader_key=reader.key,
+                body_hash=fingerprint,
+                parent_id=parent_id,
+                since=since(),
+            ):
+                raise _Twin(twin_id)
+            comment.save(force_insert=True)
+            if parent_id is not None:
+                Comment.objects.count_new_reply(parent_id, comment.root_id)
+            _after_change(article.pk)
+            transaction.on_commit(
+                lambda: cache.set(
+                    recent_key, comment.pk, timeout=settings.DISCUSSION_DUPLICATE_WINDOW
                 )
-        # Asked again under the thread's lock, where a concurrent twin has committed.
-        if twin := twin_of({"thread": thread}):
-            return twin, False
-        now = timezone.now()
-        comment = Comment.objects.create(
-            thread=thread,
-            parent=parent,
-            root=(parent.root or parent) if parent else None,
-            depth=parent.depth + 1 if parent else 0,
-            user=reader.user,
-            guest_name=name,
-            guest_email=email,
-            guest_website=website,
-            reader_key=reader.key,
-            ip_hash=reader.ip_hash,
-            body_source=body,
-            body_html=html,
-            body_hash=fingerprint,
-            created_at=now,
-        )
-        if parent is None:
-            _bump_thread(
-                thread.pk,
-                comment_count=F("comment_count") + 1,
-                top_level_count=F("top_level_count") + 1,
-                last_comment_at=now,
             )
-        else:
-            _bump_thread(
-                thread.pk, comment_count=F("comment_count") + 1, last_comment_at=now
-            )
-            Comment.objects.filter(pk=parent.pk).update(
-                reply_count=F("reply_count") + 1
-            )
-            Comment.objects.filter(pk=comment.root_id).update(
-                descendant_count=F("descendant_count") + 1
-            )
-        _after_change(article.pk)
-        transaction.on_commit(
-            lambda: cache.set(
-                recent_key, comment.pk, timeout=settings.DISCUSSION_DUPLICATE_WINDOW
-            )
-        )
+    except _Twin as twin:
+        return Comment.objects.get(pk=twin.comment_id), False
     return comment, True
+
+
+def _replied_to(parent_id: int, thread_id: int) -> tuple[int, int]:
+    """The root and depth a reply to `parent_id` gets, or InvalidInput."""
+    parent = Comment.objects.reply_target(parent_id, thread_id)
+    if parent is None:
+        raise InvalidInput({"parent_id": "The comment you reply to is not here."})
+    root_id, depth, is_deleted, state = parent
+    if is_deleted or state != Comment.State.PUBLISHED:
+        raise InvalidInput({"parent_id": "That comment can no longer be replied to."})
+    return root_id or parent_id, depth + 1
 
 
 def _own_comment(comment_id: int, reader: Reader, edit_key: str | None) -> Comment:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import timezone
 
 from discussion import services
@@ -67,9 +68,11 @@ def test_replies_nest_under_their_root_and_count(post):
     deeper = post("Deeper", parent=reply)
 
     top.refresh_from_db()
+    reply.refresh_from_db()
     assert (reply.root_id, reply.depth) == (top.pk, 1)
     assert (deeper.root_id, deeper.depth) == (top.pk, 2)
     assert (top.reply_count, top.descendant_count) == (1, 2)
+    assert (reply.reply_count, reply.descendant_count) == (1, 0)
     thread = Thread.objects.get()
     assert (thread.comment_count, thread.top_level_count) == (3, 1)
 
@@ -88,6 +91,46 @@ def test_double_submitted_comment_is_stored_once(article):
     assert first.pk == second.pk
     assert Comment.objects.count() == 1
     assert Thread.objects.get().comment_count == 1
+
+
+@pytest.mark.parametrize("as_reply", [False, True])
+def test_a_twin_found_only_by_the_database_is_not_counted_again(post, as_reply):
+    # Another process stored the first copy: this one's memory of recent posts
+    # is empty, and the check under the thread's lock must catch it.
+    reader = guest()
+    parent = post("Top") if as_reply else None
+    first = post("Same words", reader=reader, parent=parent)
+    before = snapshot()
+    cache.clear()
+
+    second = post("Same words", reader=reader, parent=parent)
+
+    assert second.pk == first.pk
+    assert snapshot() == before
+    if parent:
+        parent.refresh_from_db()
+        assert (parent.reply_count, parent.descendant_count) == (1, 1)
+
+
+def test_a_remembered_thread_of_another_article_is_not_trusted(
+    post, article, make_article
+):
+    other = make_article("Another story")
+    post("On the first article")
+    first_thread = Thread.objects.get(article_id=article.pk)
+    # A stale memory says the other article's thread is the first article's.
+    cache.set(f"discussion:thread-of:{other.pk}", first_thread.pk, timeout=None)
+
+    post("On the other article", on=other)
+
+    first_thread.refresh_from_db()
+    assert first_thread.comment_count == 1
+    other_thread = Thread.objects.get(article_id=other.pk)
+    assert other_thread.pk != first_thread.pk
+    assert other_thread.comment_count == 1
+    assert (
+        Comment.objects.get(body_source="On the other article").thread == other_thread
+    )
 
 
 def test_same_words_from_two_readers_are_two_comments(article):

@@ -1,0 +1,81 @@
+"""Which cached pages are stale: generations every process agrees on."""
+
+import multiprocessing
+
+import pytest
+
+from config import pagecache
+from config.pagecache import _FileGenerations
+
+
+def _bump_many(directory, key, times):
+    store = _FileGenerations(directory)
+    for _ in range(times):
+        store.bump(key)
+
+
+def test_a_new_store_reads_the_initial_generation_and_creates_its_folder(tmp_path):
+    store = _FileGenerations(tmp_path / "missing" / "folder")
+    assert store.get("pc:gen:site") == "0"
+    store.bump("pc:gen:site")
+    assert store.get("pc:gen:site") not in ("", "0")
+    assert (tmp_path / "missing" / "folder" / "pc-gen-site").exists()
+
+
+def test_every_bump_gives_a_generation_never_seen_before(tmp_path):
+    store = _FileGenerations(tmp_path)
+    seen = {store.get("k")}
+    for _ in range(200):
+        store.bump("k")
+        value = store.get("k")
+        assert value not in seen
+        seen.add(value)
+
+
+def test_a_bump_in_another_process_is_seen_here(tmp_path):
+    store = _FileGenerations(tmp_path)
+    store.bump("pc:gen:article:7")
+    before = store.get("pc:gen:article:7")
+    other = multiprocessing.get_context("spawn").Process(
+        target=_bump_many, args=(tmp_path, "pc:gen:article:7", 1)
+    )
+    other.start()
+    other.join(30)
+    assert other.exitcode == 0
+    assert store.get("pc:gen:article:7") != before
+
+
+def test_processes_bumping_at_once_never_bring_back_an_old_generation(tmp_path):
+    store = _FileGenerations(tmp_path)
+    store.bump("k")
+    before = store.get("k")
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_bump_many, args=(tmp_path, "k", 200)) for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    after = store.get("k")
+    assert len(after) == _FileGenerations.WIDTH
+    assert after != before
+
+
+def test_keys_do_not_share_a_generation(tmp_path):
+    store = _FileGenerations(tmp_path)
+    store.bump("pc:gen:article:1")
+    assert store.get("pc:gen:article:2") == "0"
+
+
+@pytest.mark.django_db
+def test_a_comment_changes_its_article_version_and_the_site_version_stays(settings):
+    site, article = pagecache.site_version(), pagecache.article_version(5)
+    other = pagecache.article_version(6)
+    pagecache.invalidate_article(5)
+    assert pagecache.article_version(5) != article
+    assert pagecache.site_version() == site  # comments do not touch published content
+    assert pagecache.article_version(6) != other  # listings show comment counts
+    pagecache.invalidate_site()
+    assert pagecache.site_version() != site
