@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.test import Client
 
 from discussion.models import Comment, Thread, Vote
 from discussion.tests.fixtures import guest
@@ -437,3 +438,80 @@ def test_staff_comments_are_marked(client, article):
 
     assert node.select_one(".comment__author").get_text() == "The Editor"
     assert node.select_one(".badge").get_text() == "Staff"
+
+
+def _member_client(username: str, **extra):
+    from django.test import Client
+
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", "pw", **extra
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client, user
+
+
+def test_each_member_votes_with_their_own_token_from_a_kept_discussion(post):
+    comment = post("Worth a vote")
+    rita, _ = _member_client("rita")
+    sam, _ = _member_client("sam")
+    rita.get(comment.thread.article.url)  # the discussion is rendered and kept
+
+    page = soup(sam.get(comment.thread.article.url))
+    token = page.select_one(
+        f"#comment-{comment.pk} form[data-vote-form] input[name=csrfmiddlewaretoken]"
+    )["value"]
+    voted = sam.post(
+        f"/discussion/comments/{comment.pk}/vote/",
+        {"direction": "up", "csrfmiddlewaretoken": token},
+    )
+
+    assert "discussion-csrf-slot" not in str(page)
+    assert voted.status_code == 302
+    comment.refresh_from_db()
+    assert comment.up == 1
+
+
+def test_kept_discussion_shows_new_votes_and_comments_to_members(
+    post, django_capture_on_commit_callbacks
+):
+    from discussion import services
+
+    comment = post("Worth a vote")
+    rita, _ = _member_client("rita")
+    url = comment.thread.article.url
+    rita.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cast_vote(comment_id=comment.pk, reader=guest(), value=1)
+        post("A later thought")
+
+    page = soup(rita.get(url))
+
+    assert (
+        page.select_one(f"#comment-{comment.pk} [data-vote-count=up]").get_text() == "1"
+    )
+    assert "A later thought" in page.get_text()
+
+
+def test_only_the_author_sees_edit_links_while_the_discussion_is_kept(
+    article, django_capture_on_commit_callbacks
+):
+    rita, _ = _member_client("rita", display_name="Rita Reader")
+    sam, _ = _member_client("sam")
+    sam.get(article.url)  # kept before Rita comments
+    token = soup(rita.get(article.url)).select_one(
+        "#comment-form input[name=csrfmiddlewaretoken]"
+    )["value"]
+    with django_capture_on_commit_callbacks(execute=True):
+        rita.post(post_url(article), form(body="Mine", csrfmiddlewaretoken=token))
+    comment = Comment.objects.get()
+
+    own = soup(rita.get(article.url)).select_one(f"#comment-{comment.pk}")
+    other = soup(sam.get(article.url)).select_one(f"#comment-{comment.pk}")
+    anonymous = soup(Client().get(article.url)).select_one(f"#comment-{comment.pk}")
+
+    edit = f'a[href="/discussion/comments/{comment.pk}/edit/"]'
+    assert own.select_one(edit) is not None
+    assert other.select_one(edit) is None
+    assert anonymous.select_one(edit) is None
+    assert "Commenting as" in str(soup(sam.get(article.url)))

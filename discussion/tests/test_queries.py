@@ -107,3 +107,31 @@ def test_cached_article_page_runs_no_queries(
 
     assert response["X-Page-Cache"] == "hit"
     assert "1000 Comments" in response.content.decode()
+
+
+def test_a_signed_in_reader_gets_the_kept_discussion_without_reading_comments(
+    article,
+):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    grow(article, 1000)
+    users = get_user_model().objects
+    first, second = Client(), Client()
+    first.force_login(users.create_user("rita", "rita@example.org", "pw"))
+    second.force_login(users.create_user("sam", "sam@example.org", "pw"))
+    with CaptureQueriesContext(connection) as rendered:
+        first.get(article.url)
+    with CaptureQueriesContext(connection) as kept:
+        response = second.get(article.url)
+
+    def comment_queries(ctx):
+        return [q for q in ctx.captured_queries if "discussion_comment" in q["sql"]]
+
+    assert len(comment_queries(rendered)) >= 3  # the page of threads was read
+    # Kept: only "has this reader a comment still editable here?" is asked.
+    assert len(comment_queries(kept)) == 1
+    assert len(kept.captured_queries) < len(rendered.captured_queries)
+    assert "X-Page-Cache" not in response  # never the anonymous page cache
+    assert "1000 Comments" in response.content.decode()
+    assert response.content.decode().count('class="comment ') >= 20
