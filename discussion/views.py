@@ -32,8 +32,8 @@ from config.pagecache import RECENT_COOKIE
 
 from . import services
 from .forms import CommentForm, EditForm, form_stamp
-from .models import Comment, Thread
-from .readers import Reader
+from .models import Comment, Thread, Vote
+from .readers import READER_COOKIE, Reader
 from .reading import (
     ArticleRef,
     clean_sort,
@@ -216,6 +216,32 @@ def vote(request, comment_id: int):
     else:
         response = redirect(_back_to(comment, article))
     reader.remember(response)
+    return response
+
+
+MY_VOTES_LIMIT = 300  # comment ids per request
+
+
+@require_GET
+def my_votes(request):
+    """The reader's own votes among the comments on screen, so their arrows can
+    be shown pressed: pages are shared by every reader, votes are not."""
+    ids = {
+        int(part)
+        for part in request.GET.get("ids", "").split(",")[:MY_VOTES_LIMIT]
+        if part.isdigit() and len(part) < 12
+    }
+    votes = {}
+    known = request.user.is_authenticated or READER_COOKIE in request.COOKIES
+    if ids and known:
+        reader = Reader.from_request(request)
+        votes = dict(
+            Vote.objects.filter(comment_id__in=ids, reader_key=reader.key).values_list(
+                "comment_id", "value"
+            )
+        )
+    response = JsonResponse({"votes": {str(pk): value for pk, value in votes.items()}})
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -74,6 +74,36 @@ def test_guest_posts_replies_and_votes_without_reloading(
     assert Comment.objects.count() == 3
 
 
+def test_a_reader_sees_their_own_votes_after_reloading(
+    page, browser, live_server, article, post
+):
+    liked, disliked = post("Worth it"), post("Not so sure")
+    page.goto(live_server.url + article.url)
+    page.locator(f"#comment-{liked.pk} .votes__button--up").click()
+    expect(page.locator(f"#comment-{liked.pk} .votes__button--up")).to_have_class(
+        re.compile("is-active")
+    )
+    page.locator(f"#comment-{disliked.pk} .votes__button--down").click()
+    expect(page.locator(f"#comment-{disliked.pk} .votes__button--down")).to_have_class(
+        re.compile("is-active")
+    )
+
+    page.reload()
+    other = browser.new_context().new_page()
+    other.goto(live_server.url + article.url)
+
+    up = page.locator(f"#comment-{liked.pk} .votes__button--up")
+    down = page.locator(f"#comment-{disliked.pk} .votes__button--down")
+    expect(up).to_have_attribute("aria-pressed", "true")
+    expect(down).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f"#comment-{liked.pk} .votes__button--down")).not_to_have_class(
+        re.compile("is-active")
+    )
+    other.wait_for_load_state("networkidle")
+    expect(other.locator(".votes__button.is-active")).to_have_count(0)
+    other.context.close()
+
+
 def test_errors_show_next_to_the_form_and_nothing_is_stored(
     page, live_server, article, fast_forms
 ):

@@ -515,3 +515,22 @@ def test_only_the_author_sees_edit_links_while_the_discussion_is_kept(
     assert other.select_one(edit) is None
     assert anonymous.select_one(edit) is None
     assert "Commenting as" in str(soup(sam.get(article.url)))
+
+
+def test_my_votes_tells_a_reader_only_their_own_votes(client, post):
+    from discussion import services
+
+    liked, disliked, untouched = post("One"), post("Two"), post("Three")
+    client.post(f"/discussion/comments/{liked.pk}/vote/", {"direction": "up"})
+    client.post(f"/discussion/comments/{disliked.pk}/vote/", {"direction": "down"})
+    services.cast_vote(comment_id=untouched.pk, reader=guest(), value=1)  # someone else
+    ids = f"{liked.pk},{disliked.pk},{untouched.pk},junk,-4,{'9' * 20}"
+
+    mine = client.get(f"/discussion/my-votes/?ids={ids}")
+    stranger = Client().get(f"/discussion/my-votes/?ids={ids}")
+
+    assert mine.json() == {"votes": {str(liked.pk): 1, str(disliked.pk): -1}}
+    assert mine["Cache-Control"] == "private, no-store"
+    assert stranger.json() == {"votes": {}}
+    assert not stranger.cookies  # asking does not make a reader
+    assert Vote.objects.count() == 3

@@ -174,6 +174,34 @@ function setUpVotes(section) {
   });
 }
 
+// Pages are the same for every reader; which arrows this reader pressed is asked
+// for separately, for the comments just put on screen.
+async function markMyVotes(section, nodes) {
+  const ids = [];
+  for (const node of nodes) {
+    if (!(node instanceof Element)) continue;
+    if (node.dataset.commentId) ids.push(node.dataset.commentId);
+    for (const inner of node.querySelectorAll("[data-comment-id]")) {
+      ids.push(inner.dataset.commentId);
+    }
+  }
+  for (let start = 0; start < ids.length && start < 3000; start += 300) {
+    const query = ids.slice(start, start + 300).join(",");
+    const response = await fetch(`${section.dataset.myVotesUrl}?ids=${query}`, {
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    const { votes } = await response.json();
+    for (const [id, value] of Object.entries(votes)) {
+      const form = section.querySelector(`#comment-${id} > article [data-vote-form]`);
+      const button = form && form.querySelector(value === 1 ? "[value=up]" : "[value=down]");
+      if (!button) continue;
+      button.classList.add("is-active");
+      button.setAttribute("aria-pressed", "true");
+    }
+  }
+}
+
 async function loadPage(section, url, { replace }) {
   const { response, html } = await send(url);
   if (!response.ok) return;
@@ -181,8 +209,10 @@ async function loadPage(section, url, { replace }) {
   const next = content.querySelector("template[data-next-cursor]");
   if (next) next.remove();
   const list = listOf(section);
+  const added = [...content.childNodes];
   if (replace) list.replaceChildren(content);
   else list.append(content);
+  markMyVotes(section, added);
   let more = section.querySelector("[data-load-more]");
   if (next) {
     const sort = currentSort(section);
@@ -215,7 +245,11 @@ function setUpPaging(section) {
     if (replies) {
       event.preventDefault();
       const { response, html } = await send(replies.dataset.moreReplies);
-      if (response.ok) replies.closest("[data-comment-id]").replaceWith(fragment(html));
+      if (!response.ok) return;
+      const conversation = fragment(html);
+      const added = [...conversation.childNodes];
+      replies.closest("[data-comment-id]").replaceWith(conversation);
+      markMyVotes(section, added);
       return;
     }
     const sort = event.target.closest("[data-sort]");
@@ -275,4 +309,5 @@ for (const section of document.querySelectorAll("[data-discussion]")) {
   setUpVotes(section);
   setUpPaging(section);
   setUpPolling(section);
+  markMyVotes(section, [section]);
 }
