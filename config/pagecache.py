@@ -126,11 +126,13 @@ def site_version() -> str:
     return _generation(CONTENT_GENERATION)
 
 
-def article_version(article_id: int) -> str:
-    """Changes whenever the article's pages or discussion may have changed."""
-    site = _generation(SITE_GENERATION)
+def discussion_version(article_id: int) -> str:
+    """Changes whenever the article's own discussion may have changed: its
+    comments and votes, or anything published (the article's comment switches).
+    Comments on other articles leave it alone."""
+    content = _generation(CONTENT_GENERATION)
     article = _generation(_article_generation_key(article_id))
-    return f"{site}.{article}"
+    return f"{content}.{article}"
 
 
 def is_cacheable_request(request) -> bool:

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from config.pagecache import article_version
+from config.pagecache import discussion_version
 
 from . import services
 from .models import Comment, Thread
@@ -164,7 +164,7 @@ def list_comments(
     # the article or its discussion changes (the page cache's version numbers).
     sort = clean_sort(sort)
     digest = hashlib.sha256(f"{sort}|{limit}|{cursor or ''}".encode()).hexdigest()[:24]
-    key = f"api:comments:{article_id}:{article_version(article_id)}:{digest}"
+    key = f"api:comments:{article_id}:{discussion_version(article_id)}:{digest}"
     if (body := cache.get(key)) is not None:
         return HttpResponse(body, content_type="application/json")
     article = _article(article_id)

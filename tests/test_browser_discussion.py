@@ -101,6 +101,7 @@ def test_a_reader_sees_their_own_votes_after_reloading(
     )
     other.wait_for_load_state("networkidle")
     expect(other.locator(".votes__button.is-active")).to_have_count(0)
+    expect(other.locator('.votes__button[aria-pressed="true"]')).to_have_count(0)
     other.context.close()
 
 

@@ -70,12 +70,12 @@ def test_keys_do_not_share_a_generation(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_comment_changes_its_article_version_and_the_site_version_stays(settings):
-    site, article = pagecache.site_version(), pagecache.article_version(5)
-    other = pagecache.article_version(6)
+def test_a_discussion_version_ignores_comments_on_other_articles():
+    site = pagecache.site_version()
+    mine, others = pagecache.discussion_version(5), pagecache.discussion_version(6)
     pagecache.invalidate_article(5)
-    assert pagecache.article_version(5) != article
+    assert pagecache.discussion_version(5) != mine
+    assert pagecache.discussion_version(6) == others
     assert pagecache.site_version() == site  # comments do not touch published content
-    assert pagecache.article_version(6) != other  # listings show comment counts
-    pagecache.invalidate_site()
-    assert pagecache.site_version() != site
+    pagecache.invalidate_site()  # e.g. article 6's comments were switched off
+    assert pagecache.discussion_version(6) != others

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from config.pagecache import RECENT_COOKIE, SORT_COOKIE, article_version
+from config.pagecache import RECENT_COOKIE, SORT_COOKIE, discussion_version
 
 from ..forms import form_stamp
 from ..models import Comment
@@ -55,7 +55,7 @@ def discussion_section(context, article) -> str:
         options += [request.GET.get("all", ""), request.COOKIES.get(SORT_COOKIE, "")]
         digest = hashlib.sha256("|".join(options).encode()).hexdigest()[:24]
         key = (
-            f"discussion:section:{article.pk}:{article_version(article.pk)}:"
+            f"discussion:section:{article.pk}:{discussion_version(article.pk)}:"
             f"{state}:{int(member)}:{digest}"
         )
         section = cache.get(key)

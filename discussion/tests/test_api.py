@@ -286,3 +286,23 @@ def test_listing_is_cached_until_the_discussion_changes(
     assert again == first
     assert [c["html"] for c in after["comments"]] == ["<p>First</p>", "<p>Second</p>"]
     assert after["count"] == 2
+
+
+def test_comments_elsewhere_leave_an_articles_listing_cached(
+    api,
+    article,
+    post,
+    make_article,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    other = make_article("Another story")  # publishing drops every cached page
+    post("First")
+    first = api.get(comments_url(article)).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        post("Somewhere else", on=other)
+
+    with django_assert_num_queries(0):
+        again = api.get(comments_url(article)).json()
+
+    assert again == first
