@@ -87,10 +87,13 @@ class _CacheGenerations:
         return str(value)
 
     def bump(self, key: str) -> None:
+        # ADD only makes the key if it is missing; INCR then always moves it on,
+        # so two processes bumping at once move it twice.
+        cache.add(key, 1, timeout=None)
         try:
             cache.incr(key)
-        except ValueError:
-            cache.set(key, 2, timeout=None)
+        except ValueError:  # evicted between the two calls
+            cache.add(key, 2, timeout=None)
 
 
 def _store() -> _FileGenerations | _CacheGenerations:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,17 +17,19 @@ from django.utils import timezone
 # plain statements on indexed columns they cost a tenth of that, so posts from
 # several processes overlap instead of queueing. Counters still change in the
 # database (`n = n + 1`), never by read-add-save.
-def _execute(queryset: models.QuerySet, sql: str, params: list):
-    """Runs `sql` on the queryset's database; {table} names its model's table."""
-    connection = connections[queryset.db]
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
-    cursor = connection.cursor()
-    cursor.execute(sql.format(table=table), params)
-    return cursor
+def _execute(model, sql: str, params: list) -> tuple[int, tuple | None]:
+    """Runs `sql` ({table} names the model's table) on the database the model is
+    written to; returns the rows it changed and the first row it read."""
+    connection = connections[router.db_for_write(model)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=table), params)
+        row = cursor.fetchone() if cursor.description else None
+        return cursor.rowcount, row
 
 
-def _db_datetime(queryset: models.QuerySet, value):
-    return connections[queryset.db].ops.adapt_datetimefield_value(value)
+def _db_datetime(model, value):
+    return connections[router.db_for_write(model)].ops.adapt_datetimefield_value(value)
 
 
 class ThreadQuerySet(models.QuerySet):
@@ -36,16 +38,15 @@ class ThreadQuerySet(models.QuerySet):
     ) -> bool:
         """Counts a new comment on the thread row, which stays locked until the
         transaction ends. False if `thread_id` is not this article's thread."""
-        cursor = _execute(
-            self,
+        changed, _ = _execute(
+            self.model,
             "UPDATE {table} SET version = version + 1,"
             " comment_count = comment_count + 1,"
             " top_level_count = top_level_count + %s, last_comment_at = %s"
             " WHERE id = %s AND article_id = %s",
-            [int(top_level), _db_datetime(self, at), thread_id, article_id],
+            [int(top_level), _db_datetime(self.model, at), thread_id, article_id],
         )
-        with cursor:
-            return cursor.rowcount == 1
+        return changed == 1
 
 
 class Thread(models.Model):
@@ -103,43 +104,40 @@ class CommentQuerySet(models.QuerySet):
         """The first comment since `since` by the same reader, with the same body,
         in reply to the same comment, that is still there."""
         parent = "parent_id IS NULL" if parent_id is None else "parent_id = %s"
-        params = [thread_id, reader_key, body_hash, _db_datetime(self, since), False]
+        since = _db_datetime(self.model, since)
+        params = [thread_id, reader_key, body_hash, since, False]
         if parent_id is not None:
             params.append(parent_id)
-        cursor = _execute(
-            self,
+        _, row = _execute(
+            self.model,
             "SELECT id FROM {table} WHERE thread_id = %s AND reader_key = %s"
             " AND body_hash = %s AND created_at >= %s AND is_deleted = %s"
             f" AND {parent} ORDER BY id LIMIT 1",
             params,
         )
-        with cursor:
-            row = cursor.fetchone()
         return row[0] if row else None
 
     def reply_target(self, comment_id: int, thread_id: int) -> tuple | None:
         """(root_id, depth, is_deleted, state) of a comment in the thread."""
-        cursor = _execute(
-            self,
+        _, row = _execute(
+            self.model,
             "SELECT root_id, depth, is_deleted, state FROM {table}"
             " WHERE id = %s AND thread_id = %s",
             [comment_id, thread_id],
         )
-        with cursor:
-            row = cursor.fetchone()
         return tuple(row) if row else None
 
     def count_new_reply(self, parent_id: int, root_id: int) -> None:
         """Counts a reply on its parent and on the top-level comment above it."""
         _execute(
-            self,
+            self.model,
             "UPDATE {table} SET reply_count = reply_count"
             " + (CASE WHEN id = %s THEN 1 ELSE 0 END),"
             " descendant_count = descendant_count"
             " + (CASE WHEN id = %s THEN 1 ELSE 0 END)"
             " WHERE id IN (%s, %s)",
             [parent_id, root_id, parent_id, root_id],
-        ).close()
+        )
 
 
 class Comment(models.Model):

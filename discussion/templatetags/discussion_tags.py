@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
+import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import template
@@ -28,39 +29,72 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
-# The section is rendered once per version of the discussion and kept; what
-# belongs to one request (the form with its time stamp, a member's CSRF token) is
-# put into these slots afterwards.
-FORM_SLOT = "<!--discussion:form-->"
-CSRF_SLOT = "discussion-csrf-slot"
+@dataclass(frozen=True)
+class _Section:
+    """A rendered section with the places where one request's own parts go.
+
+    The slots are random for every rendering, so no text a reader writes into a
+    comment can name them (and be filled with someone's CSRF token).
+    """
+
+    html: str
+    form_slot: str
+    csrf_slot: str
+
+    def fill(self, form: str, csrf_token: str | None) -> str:
+        html = self.html.replace(self.form_slot, form, 1)
+        if csrf_token:
+            html = html.replace(self.csrf_slot, csrf_token)
+        return html
 
 
 @register.simple_tag(takes_context=True)
 def discussion_section(context, article) -> str:
-    """The discussion under an article: header, form, comments and paging."""
+    """The discussion under an article: header, form, comments and paging.
+
+    It is rendered once per version of the discussion and kept; the form (with
+    its time stamp) and a member's CSRF token are filled in for each request.
+    """
     request = context["request"]
     state = discussion_state(article)
     if state == "off":
         return ""
     member = request.user.is_authenticated
+    thread = article.thread
+    sort = clean_sort(request.GET.get("sort") or request.COOKIES.get(SORT_COOKIE))
+    start_at = None
+    if thread and (thread_id := _int(request.GET.get("thread"))):
+        start_at = (
+            Comment.objects.shown()
+            .filter(thread=thread, pk=thread_id, parent__isnull=True)
+            .first()
+        )
+    view = {
+        "sort": sort,
+        "start_at": start_at,
+        "cursor": request.GET.get("cursor") or None,
+        "show_all": request.GET.get("all") == "1",
+    }
     # Pages for anonymous readers are cached and shared, so only readers who are
     # never served from the page cache (signed in, or a guest who just commented)
     # see their own edit links; while they have one, their section is their own.
     personal = member or RECENT_COOKIE in request.COOKIES
     reader_key = Reader.from_request(request).key if personal else None
-    if reader_key and article.thread and _has_editable_comments(article, reader_key):
-        section = _render_section(request, article, state, reader_key)
+    if reader_key and thread and _has_editable_comments(thread, reader_key):
+        section = _render_section(article, state, member, view, reader_key)
+    elif view["cursor"]:
+        # Later pages (readers without JavaScript) are rendered each time: any
+        # string can be sent as a cursor, and each would be kept.
+        section = _render_section(article, state, member, view, None)
     else:
-        options = [request.GET.get(name, "") for name in ("sort", "thread", "cursor")]
-        options += [request.GET.get("all", ""), request.COOKIES.get(SORT_COOKIE, "")]
-        digest = hashlib.sha256("|".join(options).encode()).hexdigest()[:24]
         key = (
             f"discussion:section:{article.pk}:{discussion_version(article.pk)}:"
-            f"{state}:{int(member)}:{digest}"
+            f"{state}:{int(member)}:{sort}:{start_at.pk if start_at else ''}:"
+            f"{int(view['show_all'])}"
         )
         section = cache.get(key)
         if section is None:
-            section = _render_section(request, article, state, None)
+            section = _render_section(article, state, member, view, None)
             cache.set(key, section, timeout=600)
     form = ""
     if state == "open":
@@ -75,51 +109,39 @@ def discussion_section(context, article) -> str:
             },
             request=request,
         )
-    section = section.replace(FORM_SLOT, form, 1)
-    if member:
-        section = section.replace(CSRF_SLOT, get_token(request))
-    return mark_safe(section)
+    return mark_safe(section.fill(form, get_token(request) if member else None))
 
 
-def _has_editable_comments(article, reader_key: str) -> bool:
+def _has_editable_comments(thread, reader_key: str) -> bool:
     since = timezone.now() - timedelta(seconds=settings.DISCUSSION_EDIT_WINDOW)
     return Comment.objects.filter(
-        thread=article.thread,
-        reader_key=reader_key,
-        created_at__gte=since,
-        is_deleted=False,
+        thread=thread, reader_key=reader_key, created_at__gte=since, is_deleted=False
     ).exists()
 
 
-def _render_section(request, article, state: str, reader_key: str | None) -> str:
-    thread = article.thread
-    sort = clean_sort(request.GET.get("sort") or request.COOKIES.get(SORT_COOKIE))
-    start_at = None
-    thread_id = _int(request.GET.get("thread"))
-    if thread and thread_id:
-        start_at = (
-            Comment.objects.shown()
-            .filter(thread=thread, pk=thread_id, parent__isnull=True)
-            .first()
-        )
-    show_all = request.GET.get("all") == "1"
+def _render_section(
+    article, state: str, member: bool, view: dict, reader_key: str | None
+) -> _Section:
+    show_all, start_at = view["show_all"], view["start_at"]
     page = discussion_page(
-        thread,
-        sort=sort,
-        cursor=request.GET.get("cursor"),
+        article.thread,
+        sort=view["sort"],
+        cursor=view["cursor"],
         start_at=start_at,
         limit=10**9 if show_all else None,
         replies_limit=None if (show_all or start_at) else -1,
     )
-    return render_to_string(
+    form_slot = f"<!--form-{secrets.token_hex(16)}-->"
+    csrf_slot = f"csrf-{secrets.token_hex(16)}"
+    html = render_to_string(
         "discussion/section.html",
         {
-            "user": request.user,
-            "csrf_token": CSRF_SLOT,
+            "user": {"is_authenticated": member},
+            "csrf_token": csrf_slot,
             "article": article,
             "state": state,
             "page": page,
-            "sort": sort,
+            "sort": view["sort"],
             "sorts": [
                 ("oldest", "Oldest"),
                 ("newest", "Newest"),
@@ -127,11 +149,12 @@ def _render_section(request, article, state: str, reader_key: str | None) -> str
             ],
             "show_all": show_all,
             "reader_key": reader_key,
-            "form_slot": mark_safe(FORM_SLOT),
+            "form_slot": mark_safe(form_slot),
             "max_depth": settings.DISCUSSION_MAX_DEPTH,
             "poll_seconds": settings.DISCUSSION_POLL_SECONDS,
         },
     )
+    return _Section(html=html, form_slot=form_slot, csrf_slot=csrf_slot)
 
 
 @register.simple_tag

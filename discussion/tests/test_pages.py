@@ -514,7 +514,9 @@ def test_only_the_author_sees_edit_links_while_the_discussion_is_kept(
     assert own.select_one(edit) is not None
     assert other.select_one(edit) is None
     assert anonymous.select_one(edit) is None
-    assert "Commenting as" in str(soup(sam.get(article.url)))
+    sams_form = soup(sam.get(article.url)).select_one("#comment-form").get_text()
+    assert "Commenting as" in sams_form and "sam" in sams_form
+    assert "Rita Reader" not in sams_form
 
 
 def test_my_votes_tells_a_reader_only_their_own_votes(client, post):
@@ -534,3 +536,21 @@ def test_my_votes_tells_a_reader_only_their_own_votes(client, post):
     assert stranger.json() == {"votes": {}}
     assert not stranger.cookies  # asking does not make a reader
     assert Vote.objects.count() == 3
+
+
+def test_a_members_token_never_lands_in_what_readers_wrote(client, post):
+    post("[here](https://evil.example/?t=discussion-csrf-slot) csrf-slot <!--x-->")
+    rita, _ = _member_client("rita")
+    url = Comment.objects.get().thread.article.url
+    client.get(url)  # kept by an anonymous reader first
+    rita.get(url)
+
+    page = soup(rita.get(url))
+    token = page.select_one("#comment-form input[name=csrfmiddlewaretoken]")["value"]
+    comment = page.select_one(".comments > li")
+
+    assert token not in str(comment)
+    assert comment.select_one(".comment__body a")["href"] == (
+        "https://evil.example/?t=discussion-csrf-slot"
+    )
+    assert page.select_one("form#comment-form") is not None

@@ -158,6 +158,7 @@ function setUpVotes(section) {
     const form = event.target.closest("[data-vote-form]");
     if (!form) return;
     event.preventDefault();
+    votedHere.add(form.closest("[data-comment-id]").dataset.commentId);
     const data = new FormData(form);
     data.set("direction", event.submitter ? event.submitter.value : "up");
     const { response, html } = await send(form.action, { method: "POST", body: data });
@@ -175,7 +176,10 @@ function setUpVotes(section) {
 }
 
 // Pages are the same for every reader; which arrows this reader pressed is asked
-// for separately, for the comments just put on screen.
+// for separately, for the comments just put on screen. A vote cast meanwhile has
+// the last word: its answer already shows the arrows as they are now.
+const votedHere = new Set();
+
 async function markMyVotes(section, nodes) {
   const ids = [];
   for (const node of nodes) {
@@ -185,20 +189,25 @@ async function markMyVotes(section, nodes) {
       ids.push(inner.dataset.commentId);
     }
   }
-  for (let start = 0; start < ids.length && start < 3000; start += 300) {
-    const query = ids.slice(start, start + 300).join(",");
-    const response = await fetch(`${section.dataset.myVotesUrl}?ids=${query}`, {
-      credentials: "same-origin",
-    });
-    if (!response.ok) return;
-    const { votes } = await response.json();
-    for (const [id, value] of Object.entries(votes)) {
-      const form = section.querySelector(`#comment-${id} > article [data-vote-form]`);
-      const button = form && form.querySelector(value === 1 ? "[value=up]" : "[value=down]");
-      if (!button) continue;
-      button.classList.add("is-active");
-      button.setAttribute("aria-pressed", "true");
+  try {
+    for (let start = 0; start < ids.length && start < 3000; start += 300) {
+      const query = ids.slice(start, start + 300).join(",");
+      const response = await fetch(`${section.dataset.myVotesUrl}?ids=${query}`, {
+        credentials: "same-origin",
+      });
+      if (!response.ok) return;
+      const { votes } = await response.json();
+      for (const [id, value] of Object.entries(votes)) {
+        if (votedHere.has(id)) continue;
+        const form = section.querySelector(`#comment-${id} > article [data-vote-form]`);
+        const button = form && form.querySelector(value === 1 ? "[value=up]" : "[value=down]");
+        if (!button) continue;
+        button.classList.add("is-active");
+        button.setAttribute("aria-pressed", "true");
+      }
     }
+  } catch {
+    // Offline for a moment: the arrows stay unmarked, votes still work.
   }
 }
 
