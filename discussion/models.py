@@ -91,6 +91,16 @@ class CommentQuerySet(models.QuerySet):
     def with_author(self) -> CommentQuerySet:
         return self.select_related("user")
 
+    def changeable_by(self, reader_key: str) -> CommentQuerySet:
+        """Comments their author may still edit or delete (see can_be_changed_by)."""
+        since = timezone.now() - timedelta(seconds=settings.DISCUSSION_EDIT_WINDOW)
+        return self.filter(
+            reader_key=reader_key,
+            state=Comment.State.PUBLISHED,
+            is_deleted=False,
+            created_at__gte=since,
+        )
+
     # --- the posting path (see _execute) ---------------------------------------
     def twin_id(
         self,

@@ -222,23 +222,16 @@ def post_comment(
         return timezone.now() - timedelta(seconds=settings.DISCUSSION_DUPLICATE_WINDOW)
 
     # A resubmission gets the comment already stored, and does not count
-    # against the reader's rate limit. The cache remembers recent posts, so the
-    # common case (not a twin) costs no query here; the database has the last
-    # word under the lock below.
+    # against the reader's rate limit. The cache remembers this reader's recent
+    # post of these words here (its id), so the common case (not a twin) costs no
+    # query; the database has the last word under the lock below.
     recent_key = (
         f"discussion:recent:{article.pk}:{reader.key}:{parent_id}:{fingerprint}"
     )
-    if cache.get(recent_key) and (
+    if (recent_id := cache.get(recent_key)) and (
         twin := Comment.objects.filter(
-            thread__article_id=article.pk,
-            reader_key=reader.key,
-            body_hash=fingerprint,
-            parent_id=parent_id,
-            created_at__gte=since(),
-            is_deleted=False,
-        )
-        .order_by("pk")
-        .first()
+            pk=recent_id, is_deleted=False, created_at__gte=since()
+        ).first()
     ):
         return twin, False
     _check_rate("post", reader)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from config.pagecache import RECENT_COOKIE, SORT_COOKIE, discussion_version
@@ -80,7 +78,11 @@ def discussion_section(context, article) -> str:
     # see their own edit links; while they have one, their section is their own.
     personal = member or RECENT_COOKIE in request.COOKIES
     reader_key = Reader.from_request(request).key if personal else None
-    if reader_key and thread and _has_editable_comments(thread, reader_key):
+    if (
+        reader_key
+        and thread
+        and Comment.objects.filter(thread=thread).changeable_by(reader_key).exists()
+    ):
         section = _render_section(article, state, member, view, reader_key)
     elif view["cursor"]:
         # Later pages (readers without JavaScript) are rendered each time: any
@@ -110,13 +112,6 @@ def discussion_section(context, article) -> str:
             request=request,
         )
     return mark_safe(section.fill(form, get_token(request) if member else None))
-
-
-def _has_editable_comments(thread, reader_key: str) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.DISCUSSION_EDIT_WINDOW)
-    return Comment.objects.filter(
-        thread=thread, reader_key=reader_key, created_at__gte=since, is_deleted=False
-    ).exists()
 
 
 def _render_section(

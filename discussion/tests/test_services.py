@@ -141,6 +141,24 @@ def test_a_remembered_thread_of_another_article_is_not_trusted(
     )
 
 
+def test_a_resubmission_gets_the_stored_comment_even_at_the_rate_limit(
+    post, settings, django_capture_on_commit_callbacks
+):
+    settings.DISCUSSION_POST_RATE = (1, 60)
+    reader = guest()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post("Said once", reader=reader)
+    before = snapshot()
+
+    again = post("Said once", reader=reader)
+
+    assert again.pk == first.pk
+    assert snapshot() == before
+    with pytest.raises(services.RateLimited):
+        post("Something new", reader=reader)
+    assert snapshot() == before
+
+
 def test_same_words_from_two_readers_are_two_comments(article):
     services.post_comment(article=article, reader=guest(), body="Agreed", **GUEST)
     services.post_comment(article=article, reader=guest(), body="Agreed", **GUEST)
