@@ -31,5 +31,5 @@ def _test_settings(settings, tmp_path):
         settings.CACHES = {
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
         }
-        settings.GENERATIONS_DIR = tmp_path / "generations"
+        settings.PAGECACHE_GENERATIONS_DIR = tmp_path / "generations"
     cache.clear()

@@ -1,7 +1,7 @@
 """Display names: cleaning what readers type, and refusing names that impersonate.
 
-Sign-up uses these now and the comment form will later, so a name is judged the same
-way wherever it is entered. Three steps:
+Sign-up and the comment form both use these, so a name is judged the same way
+wherever it is entered. Three steps:
 
 - `clean_display_name` turns raw input into what we store and show: Unicode NFKC,
   without the invisible and control characters that make two names look alike or
@@ -9,7 +9,8 @@ way wherever it is entered. Three steps:
 - `name_skeleton` turns a name into a comparison key that two look-alike names share:
   "Admin", "Аdmin" (Cyrillic А), "adm1n" and "a d m i n" all become the same string.
 - `is_reserved_name` compares a skeleton with the site's own names: the role words
-  below, the site name, every author, and every member of staff.
+  below, every member of staff, and the names the apps above supply through
+  `settings.ACCOUNTS_RESERVED_NAMES` (the site's name, every author).
 
 `validate_display_name` puts the three together with the length rules, for forms.
 """
@@ -22,7 +23,14 @@ import unicodedata
 from functools import cache
 from importlib.resources import files
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache as django_cache
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.module_loading import import_string
+
+from pagecache.generations import CONTENT, version
 
 DISPLAY_NAME_MIN_LENGTH = 2
 DISPLAY_NAME_MAX_LENGTH = 50
@@ -194,34 +202,25 @@ def name_skeleton(name: str) -> str:
 def reserved_skeletons() -> set[str]:
     """The skeletons of every name a reader may not take.
 
-    The role words in `RESERVED_WORDS`, the site name of every `SiteSettings` row,
-    every `Author`'s name and alias, and the username, display name and full name of
-    every staff member and superuser. Kept in the cache for a minute, and dropped at
-    once when an author or the site settings change (they bump the site version);
-    a new staff member is protected within the minute.
+    The role words in `RESERVED_WORDS`; the username, display name and full name
+    of every staff member and superuser; and every name the functions listed in
+    `settings.ACCOUNTS_RESERVED_NAMES` return (the site's name, every author's
+    name and alias). Kept in the cache for a minute, and dropped at once when the
+    published content changes (an author or the site settings are saved); a new
+    staff member is protected within the minute.
     """
-    from django.core.cache import cache
-
-    from config.pagecache import site_version
-
-    key = f"accounts:reserved:{site_version()}"
-    skeletons = cache.get(key)
+    key = f"accounts:reserved:{version(CONTENT)}"
+    skeletons = django_cache.get(key)
     if skeletons is None:
         skeletons = _read_reserved_skeletons()
-        cache.set(key, skeletons, timeout=60)
+        django_cache.set(key, skeletons, timeout=60)
     return skeletons
 
 
 def _read_reserved_skeletons() -> set[str]:
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    from newsroom.models import Author, SiteSettings
-
     names: list[str] = list(RESERVED_WORDS)
-    names += SiteSettings.objects.values_list("name", flat=True)
-    for name, alias in Author.objects.values_list("name", "alias"):
-        names += [name, alias]
+    for path in settings.ACCOUNTS_RESERVED_NAMES:
+        names += import_string(path)()
     staff = get_user_model().objects.filter(Q(is_staff=True) | Q(is_superuser=True))
     for username, display, first, last in staff.values_list(
         "username", "display_name", "first_name", "last_name"
@@ -251,8 +250,8 @@ def validate_display_name(raw: str) -> str:
     """`raw` cleaned and checked as a reader's display name: the name to store.
 
     Raises `ValidationError` (codes "required", "too_short", "too_long",
-    "no_letters", "reserved") with a message written for the reader. Lengths count
-    characters after cleaning.
+    "no_letters", "markup", "reserved") with a message written for the reader.
+    Lengths count characters after cleaning.
     """
     name = clean_display_name(raw)
     if not name:
@@ -271,6 +270,8 @@ def validate_display_name(raw: str) -> str:
         raise ValidationError(
             "Include at least one letter or number.", code="no_letters"
         )
+    if "<" in name or ">" in name:
+        raise ValidationError("Names cannot contain < or >.", code="markup")
     if is_reserved_name(name):
         raise ValidationError(
             "That name is reserved for the site and its staff. Please choose another.",

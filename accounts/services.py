@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.module_loading import import_string
 
 from .models import User
 from .ratelimit import RateLimit
@@ -38,15 +39,11 @@ class VerificationFailed(Exception):
 
 
 def site_name() -> str:
-    """The name the site calls itself (Settings → Site settings), for mail."""
-    from wagtail.models import Site
-
-    from newsroom.models import SiteSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return settings.WAGTAIL_SITE_NAME
-    return SiteSettings.for_site(site).name
+    """The name the site calls itself, for mail: asked of the function
+    `settings.ACCOUNTS_SITE_NAME` names (the newsroom's site settings)."""
+    if settings.ACCOUNTS_SITE_NAME:
+        return import_string(settings.ACCOUNTS_SITE_NAME)()
+    return settings.WAGTAIL_SITE_NAME
 
 
 def absolute_url(path: str) -> str:

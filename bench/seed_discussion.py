@@ -53,11 +53,12 @@ from django.db.models import Max  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.network import ip_hash  # noqa: E402
-from config.pagecache import invalidate_article  # noqa: E402
+from demo import content as demo  # noqa: E402
 from discussion import markup  # noqa: E402
 from discussion.models import Comment, Thread  # noqa: E402
-from newsroom import demo_content as demo  # noqa: E402
 from newsroom.models import ArticleAuthor, ArticlePage, SectionPage  # noqa: E402
+from newsroom.services import article_scope  # noqa: E402
+from pagecache.generations import PAGES, bump  # noqa: E402
 
 BATCH = 1000
 PUBLISHED_DAYS_AGO = 30
@@ -194,7 +195,7 @@ def seed(name: str, path: str, section: SectionPage, model: ArticlePage) -> dict
         for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
             with connection.cursor() as cursor:
                 cursor.execute(sql)
-        transaction.on_commit(lambda: invalidate_article(article.pk))
+        bump(article_scope(article.pk), PAGES)  # once the rows commit
     first = sorted(pk)[:10]
     return {
         "article_id": article.pk,

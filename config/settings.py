@@ -83,10 +83,15 @@ if _site_host and _site_host not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(_site_host)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [SITE_URL]
 
+# Tribune's apps, each above the ones before it: an app imports only the apps
+# listed before it (an architecture contract in `make test` checks this).
 INSTALLED_APPS = [
+    "pagecache",
     "accounts",
     "newsroom",
     "discussion",
+    "demo",
+    "server",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -124,7 +129,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.AdminFramingMiddleware",
     "csp.middleware.CSPMiddleware",
-    "config.pagecache.AnonymousPageCacheMiddleware",
+    "pagecache.middleware.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -179,12 +184,12 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "tribune"),
         }
     }
-    GENERATIONS_DIR = None  # page-cache generations live in Redis too
+    PAGECACHE_GENERATIONS_DIR = None  # page-cache generations live in Redis too
 else:
     # Each process keeps its own cache; the few values every process must agree
     # on (which cached pages went stale) are small files under var/.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    GENERATIONS_DIR = VAR_DIR / "generations"
+    PAGECACHE_GENERATIONS_DIR = VAR_DIR / "generations"
 
 # Background work: Django's tasks API, stored in the database and run by
 # `manage.py db_worker` (started beside the web server by `make run`).
@@ -239,6 +244,13 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp", "bmp": "png"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []  # embeds are rendered by newsroom.blocks, never fetched
 TAGGIT_CASE_INSENSITIVE = True
+
+# --- Page cache (pagecache) -----------------------------------------------------
+PAGECACHE_TIMEOUT = 600  # seconds; a safety net: invalidation normally comes first
+# Cookies that make a page personal (never cached) or that change it (part of
+# the key). The session cookie always bypasses the cache.
+PAGECACHE_BYPASS_COOKIES = ["messages", "tribune_recent"]
+PAGECACHE_VARY_COOKIES = ["tribune_sort"]
 
 # --- Site tunables (newsroom) -----------------------------------------------------
 NEWSROOM_PAGE_SIZE = env_int("NEWSROOM_PAGE_SIZE", 10)  # articles per listing page
@@ -323,6 +335,11 @@ WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 ACCOUNTS_VERIFY_MAX_AGE = env_int("ACCOUNTS_VERIFY_MAX_AGE_HOURS", 72) * 3600
 ACCOUNTS_RATE_LIMIT = env_int("ACCOUNTS_RATE_LIMIT", 5)  # sign-ups etc. per IP...
 ACCOUNTS_RATE_PERIOD = 3600  # ...per this many seconds
+# Apps above accounts tell it what it cannot know itself: the names no reader may
+# take (authors, the site's name) and what the site is called in mail. Dotted
+# paths of functions taking no arguments.
+ACCOUNTS_RESERVED_NAMES = ["newsroom.services.reserved_names"]
+ACCOUNTS_SITE_NAME = "newsroom.services.site_name"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", "UTC")

@@ -18,17 +18,16 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from config.pagecache import discussion_version
+from newsroom.services import ArticleRef, live_article
 
 from . import services
 from .models import Comment, Thread
 from .readers import Reader, edit_token, reader_key_from_edit_token
 from .reading import (
-    ArticleRef,
     Conversation,
     clean_sort,
     discussion_page,
-    find_article,
+    discussion_version,
 )
 
 router = Router(tags=["discussion"])
@@ -108,7 +107,7 @@ def _require_csrf(request: HttpRequest) -> None:
 
 
 def _article(article_id: int) -> ArticleRef:
-    article = find_article(article_id)
+    article = live_article(article_id)
     if article is None:
         raise HttpError(404, "No such article.")
     return article
@@ -120,16 +119,16 @@ def _out(comment: Comment, conversation: Conversation | None = None) -> dict:
         "id": comment.pk,
         "parent_id": comment.parent_id,
         "author": None
-        if comment.is_deleted
+        if comment.is_placeholder
         else {
             "name": comment.author_name,
             "is_guest": comment.is_guest,
             "is_staff": comment.is_staff_comment,
         },
-        "html": comment.body_html,
+        "html": "" if comment.is_placeholder else comment.body_html,
         "created": comment.created_at,
         "edited": comment.edited_at,
-        "deleted": comment.is_deleted,
+        "deleted": comment.is_placeholder,
         "up": comment.up,
         "down": comment.down,
         "score": comment.score,
@@ -195,7 +194,7 @@ def create_comment(
     _require_csrf(request)
     article = _article(article_id)
     reader = Reader.from_request(request)
-    comment, _ = services.post_comment(
+    comment = services.post_comment(
         article=article,
         reader=reader,
         body=payload.body,

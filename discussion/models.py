@@ -5,55 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connections, models, router
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 
-# The statements a new comment runs inside the write lock (SQLite's single
-# writer, PostgreSQL's lock on the thread row) are written out below. Built by the
-# ORM, each costs about half a millisecond of Python while the lock is held; as
-# plain statements on indexed columns they cost a tenth of that, so posts from
-# several processes overlap instead of queueing. Counters still change in the
-# database (`n = n + 1`), never by read-add-save.
-def _execute(model, sql: str, params: list) -> tuple[int, tuple | None]:
-    """Runs `sql` ({table} names the model's table) on the database the model is
-    written to; returns the rows it changed and the first row it read."""
-    connection = connections[router.db_for_write(model)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(table=table), params)
-        row = cursor.fetchone() if cursor.description else None
-        return cursor.rowcount, row
-
-
-def _db_datetime(model, value):
-    return connections[router.db_for_write(model)].ops.adapt_datetimefield_value(value)
-
-
-class ThreadQuerySet(models.QuerySet):
-    def count_new_comment(
-        self, thread_id: int, article_id: int, *, top_level: bool, at
-    ) -> bool:
-        """Counts a new comment on the thread row, which stays locked until the
-        transaction ends. False if `thread_id` is not this article's thread."""
-        changed, _ = _execute(
-            self.model,
-            "UPDATE {table} SET version = version + 1,"
-            " comment_count = comment_count + 1,"
-            " top_level_count = top_level_count + %s, last_comment_at = %s"
-            " WHERE id = %s AND article_id = %s",
-            [int(top_level), _db_datetime(self.model, at), thread_id, article_id],
-        )
-        return changed == 1
-
-
 class Thread(models.Model):
     """One article's discussion: its counters, kept so pages never count rows.
 
-    `version` goes up on every change a reader could see (a comment, an edit, a
-    vote), so "anything new?" is one cheap comparison.
+    `version` goes up whenever comments are added, edited, deleted, withdrawn or
+    restored, so "anything new?" is one cheap comparison. Votes leave the row
+    alone: a vote locks only its own comment.
     """
 
     article = models.OneToOneField(
@@ -65,18 +28,16 @@ class Thread(models.Model):
     last_comment_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ThreadQuerySet.as_manager()
-
     def __str__(self) -> str:
         return f"Discussion of page {self.article_id}"
 
 
 class CommentQuerySet(models.QuerySet):
     def shown(self) -> CommentQuerySet:
-        """Comments a reader sees: published ones and placeholders of deleted ones
-        that still hold replies."""
-        return self.filter(state=Comment.State.PUBLISHED).exclude(
-            is_deleted=True, reply_count=0
+        """Comments a reader sees: published ones, and placeholders of deleted or
+        withdrawn ones that still hold replies."""
+        return self.filter(
+            Q(state=Comment.State.PUBLISHED, is_deleted=False) | Q(reply_count__gt=0)
         )
 
     def for_thread(self, thread: Thread) -> CommentQuerySet:
@@ -99,54 +60,6 @@ class CommentQuerySet(models.QuerySet):
             state=Comment.State.PUBLISHED,
             is_deleted=False,
             created_at__gte=since,
-        )
-
-    # --- the posting path (see _execute) ---------------------------------------
-    def twin_id(
-        self,
-        *,
-        thread_id: int,
-        reader_key: str,
-        body_hash: str,
-        parent_id: int | None,
-        since,
-    ) -> int | None:
-        """The first comment since `since` by the same reader, with the same body,
-        in reply to the same comment, that is still there."""
-        parent = "parent_id IS NULL" if parent_id is None else "parent_id = %s"
-        since = _db_datetime(self.model, since)
-        params = [thread_id, reader_key, body_hash, since, False]
-        if parent_id is not None:
-            params.append(parent_id)
-        _, row = _execute(
-            self.model,
-            "SELECT id FROM {table} WHERE thread_id = %s AND reader_key = %s"
-            " AND body_hash = %s AND created_at >= %s AND is_deleted = %s"
-            f" AND {parent} ORDER BY id LIMIT 1",
-            params,
-        )
-        return row[0] if row else None
-
-    def reply_target(self, comment_id: int, thread_id: int) -> tuple | None:
-        """(root_id, depth, is_deleted, state) of a comment in the thread."""
-        _, row = _execute(
-            self.model,
-            "SELECT root_id, depth, is_deleted, state FROM {table}"
-            " WHERE id = %s AND thread_id = %s",
-            [comment_id, thread_id],
-        )
-        return tuple(row) if row else None
-
-    def count_new_reply(self, parent_id: int, root_id: int) -> None:
-        """Counts a reply on its parent and on the top-level comment above it."""
-        _execute(
-            self.model,
-            "UPDATE {table} SET reply_count = reply_count"
-            " + (CASE WHEN id = %s THEN 1 ELSE 0 END),"
-            " descendant_count = descendant_count"
-            " + (CASE WHEN id = %s THEN 1 ELSE 0 END)"
-            " WHERE id IN (%s, %s)",
-            [parent_id, root_id, parent_id, root_id],
         )
 
 
@@ -209,8 +122,11 @@ class Comment(models.Model):
     up = models.PositiveIntegerField(default=0)
     down = models.PositiveIntegerField(default=0)
     score = models.IntegerField(default=0)
-    reply_count = models.PositiveIntegerField(default=0)  # direct replies shown
-    descendant_count = models.PositiveIntegerField(default=0)  # on roots: replies shown
+    # Direct replies shown (placeholders included), and on a top-level comment
+    # every reply shown under it; a comment left with no shown replies that is
+    # itself no longer published is not shown at all.
+    reply_count = models.PositiveIntegerField(default=0)
+    descendant_count = models.PositiveIntegerField(default=0)
 
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -252,6 +168,19 @@ class Comment(models.Model):
     @property
     def is_staff_comment(self) -> bool:
         return bool(self.user_id and self.user.is_staff)
+
+    @property
+    def is_placeholder(self) -> bool:
+        """Shown only as a line that holds its replies, never with its words."""
+        return self.is_deleted or self.state != self.State.PUBLISHED
+
+    @property
+    def placeholder_text(self) -> str:
+        if self.is_deleted:
+            return "Comment deleted"
+        if self.state == self.State.PENDING:
+            return "Comment awaiting moderation"
+        return "Comment removed by a moderator"
 
     @property
     def anchor(self) -> str:

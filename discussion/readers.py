@@ -17,9 +17,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-from accounts.network import client_ip, ip_hash
+from accounts.network import client_ip, ip_hash, ip_network_key
 
 READER_COOKIE = "tribune_reader"
+# Set while a guest can still edit a comment: their pages are rendered fresh
+# (PAGECACHE_BYPASS_COOKIES names it).
+RECENT_COOKIE = "tribune_recent"
+# The reader's chosen order of comments (PAGECACHE_VARY_COOKIES names it).
+SORT_COOKIE = "tribune_sort"
 READER_COOKIE_SALT = "discussion.reader"
 READER_COOKIE_AGE = 2 * 365 * 24 * 3600
 
@@ -27,9 +32,16 @@ READER_COOKIE_AGE = 2 * 365 * 24 * 3600
 @dataclass(frozen=True)
 class Reader:
     key: str
-    ip_hash: str
+    ip_hash: str  # of the exact address, stored with comments and votes
     user: object | None = None  # the signed-in User, if any
     is_new: bool = False  # the key was made for this request: set the cookie
+    # Of the unit rate limits count: the address for IPv4, its /64 for IPv6
+    # (one subscriber usually holds a whole /64). Empty: the exact address's.
+    network_hash: str = ""
+
+    @property
+    def limit_key(self) -> str:
+        return self.network_hash or self.ip_hash
 
     @property
     def is_authenticated(self) -> bool:
@@ -41,19 +53,24 @@ class Reader:
         cached = getattr(request, "_tribune_reader", None)
         if cached is not None:
             return cached
-        hashed_ip = ip_hash(client_ip(request))
+        ip = client_ip(request)
+        network = ip_network_key(ip)
+        hashes = {
+            "ip_hash": ip_hash(ip),
+            "network_hash": ip_hash(network) if network != ip else "",
+        }
         user = request.user if request.user.is_authenticated else None
         if user is not None:
-            reader = cls(key=f"u:{user.pk}", ip_hash=hashed_ip, user=user)
+            reader = cls(key=f"u:{user.pk}", user=user, **hashes)
         else:
             token = request.get_signed_cookie(
                 READER_COOKIE, default=None, salt=READER_COOKIE_SALT
             )
             if token and len(token) <= 40:
-                reader = cls(key=f"g:{token}", ip_hash=hashed_ip)
+                reader = cls(key=f"g:{token}", **hashes)
             else:
                 reader = cls(
-                    key=f"g:{secrets.token_urlsafe(18)}", ip_hash=hashed_ip, is_new=True
+                    key=f"g:{secrets.token_urlsafe(18)}", is_new=True, **hashes
                 )
         request._tribune_reader = reader
         return reader

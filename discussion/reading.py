@@ -6,62 +6,35 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.dateparse import parse_datetime
+from wagtail.models import Page
 
-from config.pagecache import site_version
+from newsroom.services import article_scope
+from pagecache.generations import CONTENT, version
 
 from .models import Comment, Thread
 
 
-@dataclass(frozen=True)
-class ArticleRef:
-    """What the discussion needs to know of an article, cheap to keep in the cache."""
-
-    pk: int
-    url: str
-    comments_enabled: bool
-    comments_closed: bool
-    first_published_at: datetime | None
-
-
-_MISSING = "missing"
+def thread_of(article) -> Thread | None:
+    """The article's thread (None before its first comment); one query at most,
+    none when the listing fetched it with the article."""
+    if isinstance(article, Page):
+        try:
+            return article.discussion_thread
+        except Thread.DoesNotExist:
+            return None
+    return Thread.objects.filter(article_id=article.pk).first()
 
 
-def find_article(article_id: int) -> ArticleRef | None:
-    """The live, public article with this id, or None.
-
-    Kept in the cache until anything is next published or unpublished, so the
-    busiest endpoints (posting, voting) do not ask Wagtail's page tree each time.
-    """
-    from newsroom.models import ArticlePage
-
-    key = f"discussion:article:{article_id}:{site_version()}"
-    found = cache.get(key)
-    if found is None:
-        article = (
-            ArticlePage.objects.live()
-            .public()
-            .filter(pk=article_id)
-            .defer_streamfields()
-            .first()
-        )
-        found = _MISSING
-        if article is not None:
-            found = ArticleRef(
-                pk=article.pk,
-                url=article.url or "",
-                comments_enabled=article.comments_enabled,
-                comments_closed=article.comments_closed,
-                first_published_at=article.first_published_at,
-            )
-        cache.set(key, found, timeout=600)
-    return None if found == _MISSING else found
+def discussion_version(article_id: int) -> str:
+    """Changes whenever the article's own discussion may have changed: its
+    comments and votes, or anything published (the article's comment switches).
+    Comments on other articles leave it alone."""
+    return version(CONTENT, article_scope(article_id))
 
 
 def clean_sort(value: str | None) -> str:
@@ -95,8 +68,6 @@ def parse_cursor(cursor: str | None) -> dict | None:
 
 def _after(queryset, sort: str, cursor: dict):
     """Comments strictly after the cursor in `sort` order (keyset paging)."""
-    from django.db.models import Q
-
     t, i = cursor["t"], cursor["i"]
     if sort == "oldest":
         return queryset.filter(Q(created_at__gt=t) | Q(created_at=t, id__gt=i))

@@ -20,8 +20,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.names import clean_display_name, is_reserved_name
+from newsroom.services import article_scope, listings_changed
+from pagecache.generations import bump
 
-from . import markup
+from . import markup, statements
 from .models import Comment, Thread, Vote
 from .readers import Reader, over_limit
 
@@ -88,12 +90,14 @@ def _count_on_thread(article_id: int, *, top_level: bool, now) -> int:
     """
     key = f"discussion:thread-of:{article_id}"
     thread_id = cache.get(key)
-    if thread_id and Thread.objects.count_new_comment(
+    if thread_id and statements.count_comment_on_thread(
         thread_id, article_id, top_level=top_level, at=now
     ):
         return thread_id
     thread, _ = Thread.objects.get_or_create(article_id=article_id)
-    Thread.objects.count_new_comment(thread.pk, article_id, top_level=top_level, at=now)
+    statements.count_comment_on_thread(
+        thread.pk, article_id, top_level=top_level, at=now
+    )
     cache.set(key, thread.pk, timeout=None)
     return thread.pk
 
@@ -147,6 +151,10 @@ def clean_guest(name: str, email: str, website: str) -> tuple[str, str, str]:
             errors["name"] = "Tell us your name (any name you like)."
         elif len(name) > 50:
             errors["name"] = "Names can be at most 50 characters."
+        elif "<" in name or ">" in name:
+            # Shown as text it would be harmless, but it is never a name, and
+            # it looks like an attack to everyone reading.
+            errors["name"] = "Names cannot contain < or >."
         elif is_reserved_name(name):
             errors["name"] = "That name is reserved. Please choose another."
     if "email" not in errors:
@@ -165,7 +173,9 @@ def clean_guest(name: str, email: str, website: str) -> tuple[str, str, str]:
             if len(website) > 300:
                 raise ValidationError("too long")
         except ValidationError:
-            errors["website"] = "Enter a full web address starting with https://."
+            errors["website"] = (
+                "Enter a full web address starting with http:// or https://."
+            )
     if errors:
         raise InvalidInput(errors)
     return name, email, website
@@ -174,7 +184,7 @@ def clean_guest(name: str, email: str, website: str) -> tuple[str, str, str]:
 def _check_rate(action: str, reader: Reader) -> None:
     per_reader = getattr(settings, f"DISCUSSION_{action.upper()}_RATE")
     per_ip = getattr(settings, f"DISCUSSION_{action.upper()}_RATE_PER_IP")
-    retry_after = over_limit(action, {reader.key: per_reader, reader.ip_hash: per_ip})
+    retry_after = over_limit(action, {reader.key: per_reader, reader.limit_key: per_ip})
     if retry_after:
         raise RateLimited(retry_after)
 
@@ -183,11 +193,12 @@ def _bump_thread(thread_id: int, **changes) -> None:
     Thread.objects.filter(pk=thread_id).update(version=F("version") + 1, **changes)
 
 
-def _after_change(article_id: int) -> None:
-    """What leaves the process once the change is committed: stale pages go."""
-    from config.pagecache import invalidate_article
-
-    transaction.on_commit(lambda: invalidate_article(article_id))
+def _after_change(article_id: int, *, counted: bool) -> None:
+    """Once the change commits, the article's cached pages go; when the number of
+    comments changed (`counted`), every listing's too, for they show it."""
+    bump(article_scope(article_id))
+    if counted:
+        listings_changed()
 
 
 # --- writes -----------------------------------------------------------------
@@ -200,11 +211,9 @@ def post_comment(
     name: str = "",
     email: str = "",
     website: str = "",
-) -> tuple[Comment, bool]:
-    """Stores a comment (or finds the identical one just posted) and counts it.
-
-    Returns the comment and whether it is new.
-    """
+) -> Comment:
+    """Stores a comment and counts it, or returns the identical one this reader
+    has just posted (a double submission is stored once)."""
     body = clean_body(body)
     if reader.user is None:
         name, email, website = clean_guest(name, email, website)
@@ -233,7 +242,7 @@ def post_comment(
             pk=recent_id, is_deleted=False, created_at__gte=since()
         ).first()
     ):
-        return twin, False
+        return twin
     _check_rate("post", reader)
 
     now = timezone.now()
@@ -261,7 +270,7 @@ def post_comment(
                 )
             # Asked again under the thread's lock, where a concurrent twin has
             # committed; finding one undoes the counting above.
-            if twin_id := Comment.objects.twin_id(
+            if twin_id := statements.find_twin(
                 thread_id=comment.thread_id,
                 reader_key=reader.key,
                 body_hash=fingerprint,
@@ -271,21 +280,21 @@ def post_comment(
                 raise _Twin(twin_id)
             comment.save(force_insert=True)
             if parent_id is not None:
-                Comment.objects.count_new_reply(parent_id, comment.root_id)
-            _after_change(article.pk)
+                statements.count_reply(parent_id, comment.root_id)
+            _after_change(article.pk, counted=True)
             transaction.on_commit(
                 lambda: cache.set(
                     recent_key, comment.pk, timeout=settings.DISCUSSION_DUPLICATE_WINDOW
                 )
             )
     except _Twin as twin:
-        return Comment.objects.get(pk=twin.comment_id), False
-    return comment, True
+        return Comment.objects.get(pk=twin.comment_id)
+    return comment
 
 
 def _replied_to(parent_id: int, thread_id: int) -> tuple[int, int]:
     """The root and depth a reply to `parent_id` gets, or InvalidInput."""
-    parent = Comment.objects.reply_target(parent_id, thread_id)
+    parent = statements.reply_target(parent_id, thread_id)
     if parent is None:
         raise InvalidInput({"parent_id": "The comment you reply to is not here."})
     root_id, depth, is_deleted, state = parent
@@ -294,8 +303,9 @@ def _replied_to(parent_id: int, thread_id: int) -> tuple[int, int]:
     return root_id or parent_id, depth + 1
 
 
-def _own_comment(comment_id: int, reader: Reader, edit_key: str | None) -> Comment:
-    """The comment, locked after its thread (the order every write locks in)."""
+def _lock_comment(comment_id: int) -> Comment | None:
+    """The comment, locked after its thread (the order every write that changes
+    the thread's counters locks in)."""
     thread_id = (
         Comment.objects.filter(pk=comment_id)
         .values_list("thread_id", flat=True)
@@ -303,17 +313,18 @@ def _own_comment(comment_id: int, reader: Reader, edit_key: str | None) -> Comme
     )
     if thread_id is not None:
         Thread.objects.select_for_update().get(pk=thread_id)
-    comment = (
+    return (
         Comment.objects.select_for_update(of=("self",))
         .select_related("thread", "user")
         .filter(pk=comment_id)
         .first()
     )
-    if (
-        comment is None
-        or comment.is_deleted
-        or comment.state != Comment.State.PUBLISHED
-    ):
+
+
+def _own_comment(comment_id: int, reader: Reader, edit_key: str | None) -> Comment:
+    """The reader's own comment, still theirs to change, locked."""
+    comment = _lock_comment(comment_id)
+    if comment is None or comment.is_placeholder:
         raise NotFound("That comment does not exist.")
     keys = {reader.key, edit_key} - {None, ""}
     if not any(comment.can_be_changed_by(key) for key in keys):
@@ -340,7 +351,7 @@ def edit_comment(
             update_fields=["body_source", "body_html", "body_hash", "edited_at"]
         )
         _bump_thread(comment.thread_id)
-        _after_change(comment.thread.article_id)
+        _after_change(comment.thread.article_id, counted=False)
     return comment
 
 
@@ -359,15 +370,15 @@ def delete_comment(
         comment.save(update_fields=["is_deleted", "body_source", "body_html"])
         thread_changes = {"comment_count": F("comment_count") - 1}
         if comment.reply_count == 0:
-            _withdraw(comment, thread_changes)
+            _take_out_of_counts(comment, thread_changes)
         _bump_thread(comment.thread_id, **thread_changes)
-        _after_change(comment.thread.article_id)
+        _after_change(comment.thread.article_id, counted=True)
     return comment
 
 
-def _withdraw(comment: Comment, thread_changes: dict) -> None:
+def _take_out_of_counts(comment: Comment, thread_changes: dict) -> None:
     """Takes a comment that is no longer shown out of its ancestors' counts,
-    and any deleted ancestor that is left holding nothing."""
+    and any placeholder above it that is left holding nothing."""
     while True:
         if comment.root_id:
             Comment.objects.filter(pk=comment.root_id).update(
@@ -380,9 +391,90 @@ def _withdraw(comment: Comment, thread_changes: dict) -> None:
             reply_count=F("reply_count") - 1
         )
         parent = Comment.objects.get(pk=comment.parent_id)
-        if not (parent.is_deleted and parent.reply_count == 0):
+        if not (parent.is_placeholder and parent.reply_count == 0):
             return
         comment = parent
+
+
+# --- moderation: hiding and showing comments ---------------------------------
+WITHDRAWN_STATES = (Comment.State.PENDING, Comment.State.SPAM, Comment.State.REMOVED)
+
+
+def withdraw_comment(*, comment_id: int, state: str) -> Comment:
+    """Hides a published comment from readers, keeping its words for a restore.
+
+    `state` says why: pending (held for review), spam or removed. With replies
+    the comment stays as a placeholder that holds them; without, it disappears
+    (and so does a placeholder above it left holding nothing). The thread's and
+    the ancestors' counters are recounted under the thread's lock, so they stay
+    exact. Withdrawing a comment that is not published changes nothing.
+    """
+    if state not in WITHDRAWN_STATES:
+        raise InvalidInput(
+            {"state": "A comment is withdrawn as pending, spam or removed."}
+        )
+    with transaction.atomic():
+        comment = _lock_comment(comment_id)
+        if comment is None:
+            raise NotFound("That comment does not exist.")
+        if comment.state == Comment.State.PUBLISHED:
+            comment.state = state
+            comment.save(update_fields=["state"])
+            _recount(comment)
+        elif comment.state != state:
+            comment.state = state  # a re-classification: nothing a reader sees
+            comment.save(update_fields=["state"])
+    return comment
+
+
+def restore_comment(*, comment_id: int) -> Comment:
+    """Publishes a withdrawn comment again, exactly where it was, and counts it."""
+    with transaction.atomic():
+        comment = _lock_comment(comment_id)
+        if comment is None:
+            raise NotFound("That comment does not exist.")
+        if comment.state != Comment.State.PUBLISHED:
+            comment.state = Comment.State.PUBLISHED
+            comment.save(update_fields=["state"])
+            _recount(comment)
+    return comment
+
+
+def _recount(comment: Comment) -> None:
+    """Counts again, from the rows, what a change of `comment`'s visibility
+    touches: its ancestors' shown replies (nearest first, since a placeholder is
+    shown only while it holds a shown reply), its top-level comment's shown
+    descendants, and the thread's counters. Runs under the thread's lock."""
+    ancestor_id = comment.parent_id
+    while ancestor_id is not None:
+        shown = Comment.objects.shown().filter(parent_id=ancestor_id).count()
+        Comment.objects.filter(pk=ancestor_id).update(reply_count=shown)
+        ancestor_id = (
+            Comment.objects.filter(pk=ancestor_id)
+            .values_list("parent_id", flat=True)
+            .first()
+        )
+    root_id = comment.root_id or comment.pk
+    descendants = Comment.objects.shown().filter(root_id=root_id).count()
+    Comment.objects.filter(pk=root_id).update(descendant_count=descendants)
+    in_thread = Comment.objects.filter(thread_id=comment.thread_id)
+    Thread.objects.filter(pk=comment.thread_id).update(
+        version=F("version") + 1,
+        comment_count=in_thread.filter(
+            state=Comment.State.PUBLISHED, is_deleted=False
+        ).count(),
+        top_level_count=in_thread.shown().filter(parent__isnull=True).count(),
+    )
+    _after_change(comment.thread.article_id, counted=True)
+
+
+# --- votes --------------------------------------------------------------------
+def _check_votable(comment: Comment | None, reader: Reader) -> Comment:
+    if comment is None or comment.is_placeholder:
+        raise NotFound("That comment does not exist.")
+    if comment.reader_key == reader.key:
+        raise NotAllowed("You cannot vote on your own comment.")
+    return comment
 
 
 def cast_vote(
@@ -395,20 +487,14 @@ def cast_vote(
     """
     if value not in (1, -1, 0):
         raise InvalidInput({"value": "A vote is 1 (up), -1 (down) or 0 (none)."})
-    comment = Comment.objects.filter(pk=comment_id).first()
-    if (
-        comment is None
-        or comment.is_deleted
-        or comment.state != Comment.State.PUBLISHED
-    ):
-        raise NotFound("That comment does not exist.")
-    if comment.reader_key == reader.key:
-        raise NotAllowed("You cannot vote on your own comment.")
+    # Asked first so a vote that cannot count costs no rate limit; asked again
+    # under the comment's lock, where a delete or a withdrawal has committed.
+    _check_votable(Comment.objects.filter(pk=comment_id).first(), reader)
     _check_rate("vote", reader)
     for attempt in range(3):
         try:
             with transaction.atomic():
-                return _apply_vote(comment, reader, value, toggle)
+                return _apply_vote(comment_id, reader, value, toggle)
         except IntegrityError:
             # Two requests of one reader raced to create the vote: the loser
             # reads the winner's row on the next pass.
@@ -417,7 +503,12 @@ def cast_vote(
     raise AssertionError("unreachable")
 
 
-def _apply_vote(comment: Comment, reader: Reader, value: int, toggle: bool) -> Comment:
+def _apply_vote(comment_id: int, reader: Reader, value: int, toggle: bool) -> Comment:
+    # The thread row is not touched: a vote locks only its own comment, so votes
+    # never wait on (or deadlock with) comments being posted.
+    comment = _check_votable(
+        Comment.objects.select_for_update().filter(pk=comment_id).first(), reader
+    )
     vote = (
         Vote.objects.select_for_update()
         .filter(comment=comment, reader_key=reader.key)
@@ -426,7 +517,7 @@ def _apply_vote(comment: Comment, reader: Reader, value: int, toggle: bool) -> C
     old = vote.value if vote else 0
     new = 0 if toggle and value == old else value
     if new == old:
-        return Comment.objects.get(pk=comment.pk)
+        return comment
     if new == 0:
         vote.delete()
     elif vote is None:
@@ -441,7 +532,19 @@ def _apply_vote(comment: Comment, reader: Reader, value: int, toggle: bool) -> C
     Comment.objects.filter(pk=comment.pk).update(
         up=F("up") + up, down=F("down") + down, score=F("score") + up - down
     )
-    # The thread row is not touched: a vote locks only its own comment, so votes
-    # never wait on (or deadlock with) comments being posted.
-    _after_change(comment.thread.article_id)
-    return Comment.objects.get(pk=comment.pk)
+    # The row is locked, so its counts are what the update made them.
+    comment.up, comment.down = comment.up + up, comment.down + down
+    comment.score += up - down
+    _after_change(_article_id(comment.thread_id), counted=False)
+    return comment
+
+
+def _article_id(thread_id: int) -> int:
+    key = f"discussion:article-of:{thread_id}"
+    article_id = cache.get(key)
+    if article_id is None:
+        article_id = Thread.objects.values_list("article_id", flat=True).get(
+            pk=thread_id
+        )
+        cache.set(key, article_id, timeout=None)
+    return article_id

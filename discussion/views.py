@@ -28,23 +28,21 @@ from django.utils.http import quote_etag
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.pagecache import RECENT_COOKIE
+from newsroom.services import ArticleRef, live_article
 
 from . import services
 from .forms import CommentForm, EditForm, form_stamp
 from .models import Comment, Thread, Vote
-from .readers import READER_COOKIE, Reader
+from .readers import READER_COOKIE, RECENT_COOKIE, Reader
 from .reading import (
-    ArticleRef,
     clean_sort,
     conversations_for,
     discussion_page,
-    find_article,
 )
 
 
 def _article(article_id: int) -> ArticleRef:
-    article = find_article(article_id)
+    article = live_article(article_id)
     if article is None:
         raise Http404("No such article")
     return article
@@ -149,15 +147,16 @@ def post(request, article_id: int):
         return _error(
             request,
             {
-                "__all__": "Your comment could not be posted. "
-                "Please wait a moment and try again."
+                "__all__": "Your comment could not be posted: it came quicker "
+                "than anyone can write one. Please wait a few seconds, then post "
+                "it again."
             },
             400,
             **context,
         )
     reader = Reader.from_request(request)
     try:
-        comment, _ = services.post_comment(
+        comment = services.post_comment(
             article=article,
             reader=reader,
             body=data["body"],
@@ -328,8 +327,12 @@ def more(request, article_id: int):
 @require_GET
 def replies(request, comment_id: int):
     """A whole conversation, every reply included ("View N more replies")."""
-    comment = get_object_or_404(Comment.objects.with_author(), pk=comment_id)
-    root = comment if comment.root_id is None else comment.root
+    comment = get_object_or_404(Comment.objects.shown(), pk=comment_id)
+    # The conversation is shown only while its top-level comment is (itself, or
+    # as a placeholder holding replies); held or removed ones stay hidden.
+    root = get_object_or_404(
+        Comment.objects.shown().with_author(), pk=comment.root_id or comment.pk
+    )
     article = _article(comment.thread.article_id)
     (conversation,) = conversations_for([root], replies_limit=None)
     return render(

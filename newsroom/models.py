@@ -26,10 +26,11 @@ from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from config.pagecache import SORT_COOKIE, mark_cacheable
-from discussion.models import Comment, Thread
+from pagecache.middleware import cacheable
 
+from . import extensions
 from .blocks import ArticleBodyBlock, LinkBlock, SocialLinkBlock
+from .services import article_scope, content_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -77,6 +78,16 @@ class SiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = "site settings"
 
+    # Every page shows the site's identity: a change makes them all stale.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
 
 class Author(index.Indexed, models.Model):
     """A writer with a public profile page listing their articles."""
@@ -121,6 +132,16 @@ class Author(index.Indexed, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("newsroom:author", args=[self.slug])
 
+    # Bylines and author boxes are on many pages: a change makes them stale.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
 
 class ArticleTag(TaggedItemBase):
     content_object = ParentalKey(
@@ -138,9 +159,7 @@ class ArticleQuerySet(PageQuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """Everything a teaser shows, fetched in a fixed number of queries."""
-        return self.select_related(
-            "featured_image", "discussion_thread"
-        ).prefetch_related(
+        qs = self.select_related("featured_image").prefetch_related(
             "featured_image__renditions",
             Prefetch(
                 "article_authors",
@@ -149,6 +168,9 @@ class ArticleQuerySet(PageQuerySet):
                 ),
             ),
         )
+        for extend in extensions.get(extensions.LISTING_QUERYSET):
+            qs = extend(qs)
+        return qs
 
 
 ArticleManager = PageManager.from_queryset(ArticleQuerySet)
@@ -178,10 +200,11 @@ class CachedPageMixin:
     """Pages that look the same to every anonymous reader, so may be cached."""
 
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        return mark_cacheable(response, self.cache_article_id())
+        cacheable(request, scope=self.cache_scope())
+        return super().serve(request, *args, **kwargs)
 
-    def cache_article_id(self) -> int | None:
+    def cache_scope(self) -> str | None:
+        """What, besides any page, makes this page stale when bumped."""
         return None
 
 
@@ -302,6 +325,7 @@ class ArticlePage(CachedPageMixin, Page):
         default=False,
         help_text="Closed: the discussion stays visible, but nobody can add to it.",
     )
+    # Not in the editor's panels until article ratings exist to read it.
     rating_enabled = models.BooleanField(default=True)
 
     objects = ArticleManager()
@@ -335,7 +359,6 @@ class ArticlePage(CachedPageMixin, Page):
         FieldPanel("updated_at"),
         FieldPanel("comments_enabled"),
         FieldPanel("comments_closed"),
-        FieldPanel("rating_enabled"),
     ]
     search_fields = [
         *Page.search_fields,
@@ -457,29 +480,14 @@ class ArticlePage(CachedPageMixin, Page):
             related.extend(more)
         return related
 
-    def cache_article_id(self) -> int | None:
-        return self.pk
+    def cache_scope(self) -> str | None:
+        return article_scope(self.pk)
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        sort = request.GET.get("sort")
-        if sort in Comment.SORTS:
-            # The reader's choice of order is kept for their next visit.
-            response.set_cookie(
-                SORT_COOKIE, sort, max_age=365 * 24 * 3600, samesite="Lax"
-            )
+        for look in extensions.get(extensions.ARTICLE_RESPONSE):
+            look(request, self, response)
         return response
-
-    @cached_property
-    def thread(self) -> Thread | None:
-        try:
-            return self.discussion_thread
-        except Thread.DoesNotExist:
-            return None
-
-    @property
-    def comment_count(self) -> int:
-        return self.thread.comment_count if self.thread else 0
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

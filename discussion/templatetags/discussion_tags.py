@@ -12,12 +12,10 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from config.pagecache import RECENT_COOKIE, SORT_COOKIE, discussion_version
-
 from ..forms import form_stamp
 from ..models import Comment
-from ..readers import Reader
-from ..reading import clean_sort, discussion_page
+from ..readers import RECENT_COOKIE, SORT_COOKIE, Reader
+from ..reading import clean_sort, discussion_page, discussion_version, thread_of
 from ..services import discussion_state
 
 register = template.Library()
@@ -58,7 +56,7 @@ def discussion_section(context, article) -> str:
     if state == "off":
         return ""
     member = request.user.is_authenticated
-    thread = article.thread
+    thread = thread_of(article)
     sort = clean_sort(request.GET.get("sort") or request.COOKIES.get(SORT_COOKIE))
     start_at = None
     if thread and (thread_id := _int(request.GET.get("thread"))):
@@ -83,11 +81,11 @@ def discussion_section(context, article) -> str:
         and thread
         and Comment.objects.filter(thread=thread).changeable_by(reader_key).exists()
     ):
-        section = _render_section(article, state, member, view, reader_key)
+        section = _render_section(article, thread, state, member, view, reader_key)
     elif view["cursor"]:
         # Later pages (readers without JavaScript) are rendered each time: any
         # string can be sent as a cursor, and each would be kept.
-        section = _render_section(article, state, member, view, None)
+        section = _render_section(article, thread, state, member, view, None)
     else:
         key = (
             f"discussion:section:{article.pk}:{discussion_version(article.pk)}:"
@@ -96,7 +94,7 @@ def discussion_section(context, article) -> str:
         )
         section = cache.get(key)
         if section is None:
-            section = _render_section(article, state, member, view, None)
+            section = _render_section(article, thread, state, member, view, None)
             cache.set(key, section, timeout=600)
     form = ""
     if state == "open":
@@ -115,11 +113,11 @@ def discussion_section(context, article) -> str:
 
 
 def _render_section(
-    article, state: str, member: bool, view: dict, reader_key: str | None
+    article, thread, state: str, member: bool, view: dict, reader_key: str | None
 ) -> _Section:
     show_all, start_at = view["show_all"], view["start_at"]
     page = discussion_page(
-        article.thread,
+        thread,
         sort=view["sort"],
         cursor=view["cursor"],
         start_at=start_at,

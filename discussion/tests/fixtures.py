@@ -36,7 +36,7 @@ def post(article):
     def make(
         body="Nice information", *, reader=None, parent=None, on=None, **guest_fields
     ):
-        comment, _ = services.post_comment(
+        comment = services.post_comment(
             article=on or article,
             reader=reader or guest(),
             body=body,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .. import extensions
 from ..models import SiteSettings
 from ..sharing import share_links as build_share_links
 
@@ -87,8 +88,38 @@ def article_json_ld(context, page) -> str:
     if site_settings.logo:
         logo = site_settings.logo.get_rendition("height-60")
         data["publisher"]["logo"] = {"@type": "ImageObject", "url": absolute(logo.url)}
-    if page.comments_enabled:
-        data["commentCount"] = page.comment_count
+    for add in extensions.get(extensions.STRUCTURED_DATA):
+        add(page, data)
     if page.source_name:
         data["isBasedOn"] = page.source_url or page.source_name
     return json_ld({k: v for k, v in data.items() if v is not None})
+
+
+# --- what apps above the newsroom add (see newsroom.extensions) -------------------
+@register.simple_tag(takes_context=True)
+def article_sections(context, article) -> str:
+    """The sections other apps put under an article (its discussion)."""
+    request = context["request"]
+    return mark_safe(
+        "".join(
+            add(request, article) for add in extensions.get(extensions.ARTICLE_SECTIONS)
+        )
+    )
+
+
+@register.simple_tag
+def article_scripts(article) -> list[str]:
+    """The static paths of the module scripts other apps need on an article."""
+    return [
+        path
+        for add in extensions.get(extensions.ARTICLE_SCRIPTS)
+        for path in add(article)
+    ]
+
+
+@register.simple_tag
+def byline_items(article) -> str:
+    """Short items other apps add to a byline ("12 comments")."""
+    return mark_safe(
+        "".join(add(article) for add in extensions.get(extensions.BYLINE_ITEMS))
+    )

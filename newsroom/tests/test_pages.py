@@ -288,12 +288,15 @@ def test_draft_scheduled_and_private_articles_never_show(
         assert hidden.slug not in sitemap
 
 
-def test_unpublished_article_is_404_after_unpublish(client, make_article):
+def test_unpublished_article_is_404_after_unpublish(
+    client, make_article, django_capture_on_commit_callbacks
+):
     article = make_article("Pulled story")
     url = article.url
     assert client.get(url).status_code == 200
 
-    article.unpublish()
+    with django_capture_on_commit_callbacks(execute=True):  # cached pages go on commit
+        article.unpublish()
 
     assert client.get(url).status_code == 404
     assert "Pulled story" not in client.get("/").content.decode()

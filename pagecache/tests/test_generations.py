@@ -4,8 +4,7 @@ import multiprocessing
 
 import pytest
 
-from config import pagecache
-from config.pagecache import _FileGenerations
+from pagecache.generations import CONTENT, _FileGenerations, bump, version
 
 
 def _bump_many(directory, key, times):
@@ -78,12 +77,23 @@ def test_keys_do_not_share_a_generation(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_discussion_version_ignores_comments_on_other_articles():
-    site = pagecache.site_version()
-    mine, others = pagecache.discussion_version(5), pagecache.discussion_version(6)
-    pagecache.invalidate_article(5)
-    assert pagecache.discussion_version(5) != mine
-    assert pagecache.discussion_version(6) == others
-    assert pagecache.site_version() == site  # comments do not touch published content
-    pagecache.invalidate_site()  # e.g. article 6's comments were switched off
-    assert pagecache.discussion_version(6) != others
+def test_a_scope_moves_alone_and_only_once_its_transaction_commits(
+    django_capture_on_commit_callbacks,
+):
+    mine, others, content = version("a:5"), version("a:6"), version(CONTENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        bump("a:5")
+        # A request reading now sees the old rows: it must see the old number.
+        assert version("a:5") == mine
+    assert version("a:5") != mine
+    assert version("a:6") == others
+    assert version(CONTENT) == content
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_change_bumps_nothing(django_capture_on_commit_callbacks):
+    before = version("a:5", CONTENT)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        bump("a:5", CONTENT)
+    assert len(callbacks) == 1  # would run on commit; a rollback drops it
+    assert version("a:5", CONTENT) == before

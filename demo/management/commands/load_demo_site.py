@@ -25,10 +25,10 @@ from PIL import ImageDraw, ImageFilter, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from demo import content as demo
 from discussion.models import Comment
 from discussion.readers import Reader
 from discussion.services import cast_vote, post_comment
-from newsroom import demo_content as demo
 from newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -280,7 +280,7 @@ class Command(BaseCommand):
             parent = None
             if spec.get("reply_to_first"):
                 parent = Comment.objects.filter(thread__article_id=flagship.pk).first()
-            comment, _ = post_comment(
+            comment = post_comment(
                 article=flagship,
                 reader=reader,
                 body=spec["body"],

@@ -1,0 +1,101 @@
+"""What the apps above the newsroom ask of it: is this a live article, what is
+the site called, which names are the site's own, and "the content changed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from wagtail.models import Site
+
+from pagecache.generations import CONTENT, PAGES, bump, version
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """What other apps need to know of a live article, cheap to keep in the cache."""
+
+    pk: int
+    url: str
+    comments_enabled: bool
+    comments_closed: bool
+    rating_enabled: bool
+    first_published_at: datetime | None
+
+
+_MISSING = "missing"
+
+
+def live_article(article_id: int) -> ArticleRef | None:
+    """The live, public article with this id, or None.
+
+    Kept in the cache until anything is next published or unpublished, so the
+    busiest endpoints (posting, voting) do not ask Wagtail's page tree each time.
+    """
+    from .models import ArticlePage
+
+    key = f"newsroom:article:{article_id}:{version(CONTENT)}"
+    found = cache.get(key)
+    if found is None:
+        article = (
+            ArticlePage.objects.live()
+            .public()
+            .filter(pk=article_id)
+            .defer_streamfields()
+            .first()
+        )
+        found = _MISSING if article is None else article_ref(article)
+        cache.set(key, found, timeout=600)
+    return None if found == _MISSING else found
+
+
+def article_ref(article) -> ArticleRef:
+    return ArticleRef(
+        pk=article.pk,
+        url=article.url or "",
+        comments_enabled=article.comments_enabled,
+        comments_closed=article.comments_closed,
+        rating_enabled=article.rating_enabled,
+        first_published_at=article.first_published_at,
+    )
+
+
+def article_scope(article_id: int) -> str:
+    """The page-cache scope of one article's pages (bump it when something only
+    that article shows changes)."""
+    return f"article:{article_id}"
+
+
+def content_changed() -> None:
+    """Something was published, unpublished, moved or re-set: every cached page
+    and everything derived from the published content is stale, once the
+    current transaction commits."""
+    bump(CONTENT, PAGES)
+
+
+def listings_changed() -> None:
+    """Something every listing may show (a comment count) changed."""
+    bump(PAGES)
+
+
+def site_name() -> str:
+    """The name the site calls itself (Settings → Site settings)."""
+    from .models import SiteSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return settings.WAGTAIL_SITE_NAME
+    return SiteSettings.for_site(site).name
+
+
+def reserved_names() -> list[str]:
+    """Names no reader may take: every site's name, every author's name and alias."""
+    from .models import Author, SiteSettings
+
+    names = list(SiteSettings.objects.values_list("name", flat=True))
+    for name, alias in Author.objects.values_list("name", "alias"):
+        names += [name, alias]
+    return names
