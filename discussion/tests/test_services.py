@@ -487,3 +487,77 @@ def test_voting_on_deleted_or_missing_comment_is_404(post):
         with pytest.raises(services.NotFound):
             services.cast_vote(comment_id=comment_id, reader=guest(), value=1)
     assert not Vote.objects.exists()
+
+
+def test_a_comment_deleted_while_a_vote_waits_is_not_voted_on(post, monkeypatch):
+    # given a vote that passed the first look, and a delete committed meanwhile
+    author = guest()
+    comment = post("Soon gone", reader=author)
+    count_the_vote = services._check_rate
+
+    def delete_meanwhile(action, reader):
+        count_the_vote(action, reader)
+        services.delete_comment(comment_id=comment.pk, reader=author)
+
+    monkeypatch.setattr(services, "_check_rate", delete_meanwhile)
+    # when
+    with pytest.raises(services.NotFound):
+        services.cast_vote(comment_id=comment.pk, reader=guest(), value=1)
+    # then: asked again under the lock, nothing was counted
+    assert not Vote.objects.exists()
+    comment.refresh_from_db()
+    assert (comment.up, comment.down, comment.score) == (0, 0, 0)
+
+
+def test_vote_returns_the_counts_it_made(post):
+    comment = post()
+    services.cast_vote(comment_id=comment.pk, reader=guest(), value=1)
+
+    after = services.cast_vote(comment_id=comment.pk, reader=guest(), value=-1)
+
+    stored = Comment.objects.get(pk=comment.pk)
+    assert (
+        (after.up, after.down, after.score)
+        == (stored.up, stored.down, 0)
+        == (
+            1,
+            1,
+            0,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("<script>alert(1)</script>", "Names cannot contain < or >."),
+        ("Ann <b>", "Names cannot contain < or >."),
+        ("x > y", "Names cannot contain < or >."),
+    ],
+    ids=["script", "tag", "arrow"],
+)
+def test_names_made_of_markup_are_refused(article, name, message):
+    before = snapshot()
+
+    with pytest.raises(services.InvalidInput) as refusal:
+        services.post_comment(
+            article=article, reader=guest(), body="Hi", name=name, email="a@b.org"
+        )
+
+    assert refusal.value.errors == {"name": message}
+    assert snapshot() == before
+
+
+def test_website_may_be_http_or_https_and_the_message_says_so(article):
+    comment = services.post_comment(
+        article=article, reader=guest(), body="Hi", website="http://a.example", **GUEST
+    )
+    assert comment.guest_website == "http://a.example"
+
+    with pytest.raises(services.InvalidInput) as refusal:
+        services.post_comment(
+            article=article, reader=guest(), body="Yo", website="a.example", **GUEST
+        )
+    assert refusal.value.errors["website"] == (
+        "Enter a full web address starting with http:// or https://."
+    )
