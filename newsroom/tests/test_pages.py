@@ -237,6 +237,10 @@ def test_author_page_lists_only_their_published_articles(
         mine.title
     ]
     assert "Ada covers security policy" in html.get_text()
+    # The name is the page's heading, and not said again by the box about them.
+    box = html.select_one(".author-box")
+    assert "Ada Quill" not in box.get_text()
+    assert box.select("h2, a[href='/authors/ada-quill/']") == []
 
 
 def test_tag_page_lists_tagged_articles(client, make_article):
