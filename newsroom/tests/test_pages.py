@@ -279,6 +279,9 @@ def test_unknown_urls_give_the_styled_404(client, section, path):
     html = soup(response)
     assert html.h1.get_text() == "We couldn’t find that page"
     assert html.select_one(".brand__name").get_text() == "Global News"
+    # A missing page is nobody's canonical address, nor anything to share.
+    assert html.select("link[rel=canonical], meta[property='og:url']") == []
+    assert html.select_one("meta[name=robots]")["content"] == "noindex"
 
 
 def test_draft_scheduled_and_private_articles_never_show(
