@@ -195,3 +195,29 @@ def test_long_unbroken_words_never_widen_a_narrow_page(
             assert width <= 375, path
     finally:
         context.close()
+
+
+def test_front_page_leaves_no_hole_under_the_lead_story(
+    page, live_server, make_article
+):
+    for n in range(7):
+        make_article(
+            f"Report {n}: a headline long enough to run over a few lines in a column",
+            image=True,
+            days_ago=n + 1,
+        )
+
+    page.goto(live_server.url + "/")
+
+    # The distance from the lead story down to whatever comes next under it.
+    gap = page.evaluate(
+        """() => {
+        const lead = document.querySelector(".card--lead").getBoundingClientRect();
+        const under = [...document.querySelectorAll("main .rule-heading, main .card")]
+          .map((node) => node.getBoundingClientRect())
+          .filter((box) => box.top >= lead.bottom - 1)
+          .filter((box) => box.left < lead.right && box.right > lead.left);
+        return Math.min(...under.map((box) => box.top)) - lead.bottom;
+      }"""
+    )
+    assert 0 <= gap <= 48
