@@ -587,6 +587,9 @@ def test_refused_post_names_the_fields_as_the_form_does(client, article):
     ]
     assert html.select_one("#retry-body").get("aria-invalid") is None
     assert html.select_one("#retry-body").get_text() == "Hello"
+    # Like the form on the article, it leaves checking to the server, whose
+    # messages are the ones shown (the browser's own would stop it being sent).
+    assert html.select_one("form.comment-form").has_attr("novalidate")
     assert Comment.objects.count() == 0
 
 
