@@ -243,6 +243,10 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "newsroom.forms.ImageForm"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp", "bmp": "png"}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []  # embeds are rendered by newsroom.blocks, never fetched
+# The admin calls no third party: Gravatar would receive a hash of each editor's
+# e-mail address, the update check tells wagtail.org who runs which version.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 TAGGIT_CASE_INSENSITIVE = True
 
 # --- Page cache (pagecache) -----------------------------------------------------
