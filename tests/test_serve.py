@@ -13,6 +13,47 @@ import urllib.request
 from django.conf import settings
 
 
+def server_env(tmp_path, **extra) -> dict[str, str]:
+    """The environment for a server of the test's own: its own var/ and SQLite,
+    and none of the developer's own address settings (`PORT=… make test`)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SITE_URL", "HOST", "PORT"}
+    }
+    return {
+        **env,
+        "TRIBUNE_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        **extra,
+    }
+
+
+def manage(env, *command: str) -> str:
+    """Runs `manage.py command` to completion; its output."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *command],
+        env=env,
+        cwd=settings.BASE_DIR,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def command_lines(session: int) -> str:
+    """The whole command line of every process in a session, one a line.
+
+    `-ww`: without it ps cuts lines at the terminal's width (or COLUMNS), and a
+    clone in a longer path would lose the program names off the end.
+    """
+    return subprocess.run(
+        ["ps", "-ww", "-o", "args=", "-g", str(session)],
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -40,24 +81,11 @@ def healthz_status(base: str, seconds: int = 60) -> int | None:
 
 
 def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path):
-    env = {
-        **os.environ,
-        "TRIBUNE_VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "WEB_CONCURRENCY": "1",
-    }
-    env.pop("DATABASE_URL", None)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run(
-        [*manage, "migrate", "--noinput"],
-        env=env,
-        cwd=settings.BASE_DIR,
-        check=True,
-        capture_output=True,
-    )
+    env = server_env(tmp_path, WEB_CONCURRENCY="1")
+    manage(env, "migrate", "--noinput")
     port = free_port()
     server = subprocess.Popen(
-        [*manage, "serve", "--port", str(port)],
+        [sys.executable, "manage.py", "serve", "--port", str(port)],
         env=env,
         cwd=settings.BASE_DIR,
         stdout=subprocess.PIPE,
@@ -67,9 +95,7 @@ def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path):
     )
     try:
         assert healthz_status(f"http://127.0.0.1:{port}") == 200
-        children = subprocess.run(
-            ["ps", "-o", "args=", "-g", str(server.pid)], capture_output=True, text=True
-        ).stdout
+        children = command_lines(server.pid)
         assert "gunicorn" in children and "db_worker" in children
 
         os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C sends
@@ -86,31 +112,14 @@ def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path):
 def test_every_worker_sees_a_new_comment_at_once(tmp_path):
     """Two gunicorn workers each keep cached pages in memory; a comment posted
     through one must show on the pages the other serves."""
-    env = {
-        **os.environ,
-        "TRIBUNE_VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "WEB_CONCURRENCY": "2",
-    }
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        env.pop(name, None)
     port = free_port()
-    env["SITE_URL"] = f"http://127.0.0.1:{port}"
-    manage = [sys.executable, "manage.py"]
-    for command in (
-        ["migrate", "--noinput"],
-        ["collectstatic", "--noinput"],
-        ["load_demo_site"],
-    ):
-        subprocess.run(
-            [*manage, *command],
-            env=env,
-            cwd=settings.BASE_DIR,
-            check=True,
-            capture_output=True,
-        )
+    env = server_env(tmp_path, WEB_CONCURRENCY="2", SITE_URL=f"http://127.0.0.1:{port}")
+    env.pop("REDIS_URL", None)
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "load_demo_site")
     server = subprocess.Popen(
-        [*manage, "serve", "--port", str(port)],
+        [sys.executable, "manage.py", "serve", "--port", str(port)],
         env=env,
         cwd=settings.BASE_DIR,
         stdout=subprocess.DEVNULL,
