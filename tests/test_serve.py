@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 from django.conf import settings
@@ -165,6 +166,73 @@ def test_every_worker_sees_a_new_comment_at_once(tmp_path):
             assert "Seen by every worker" in page
             assert "3 Comments" in page
             assert comments["count"] == 3
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_a_new_reader_signs_up_on_the_port_make_run_serves(tmp_path):
+    """`PORT=… make run` without SITE_URL: every link the site hands out, and the
+    editor's login line, point at the port the server listens on."""
+    port = free_port()
+    env = server_env(tmp_path, WEB_CONCURRENCY="1", PORT=str(port))
+    base = f"http://127.0.0.1:{port}"
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    # when: the demo loader tells the editor where to log in
+    printed = manage(env, "load_demo_site")
+    assert f"Editor login: {base}/admin/  user: editor" in printed
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "serve"],  # PORT from the environment
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        assert healthz_status(base) == 200
+        assert f"Editors log in at {base}/admin/" in log.read_text()
+
+        def get(path: str) -> str:
+            with urllib.request.urlopen(base + path) as response:
+                return response.read().decode()
+
+        assert f"Sitemap: {base}/sitemap.xml" in get("/robots.txt")
+        assert f"<loc>{base}/analysis/</loc>" in get("/sitemap.xml")
+        assert f"<link>{base}/</link>" in get("/feed/")
+        home = get("/")
+        assert f'<link rel="canonical" href="{base}/">' in home
+        assert f'<meta property="og:url" content="{base}/">' in home
+
+        # when: a reader signs up
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        form = opener.open(base + "/accounts/signup/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+        opener.open(
+            base + "/accounts/signup/",
+            data=urllib.parse.urlencode(
+                {
+                    "csrfmiddlewaretoken": token,
+                    "email": "new.reader@example.org",
+                    "display_name": "New Reader",
+                    "password1": "a long and new passphrase",
+                    "password2": "a long and new passphrase",
+                }
+            ).encode(),
+        )
+        # then: the link in the mail the worker sent opens on this server
+        deadline = time.monotonic() + 30
+        while not (mails := list((tmp_path / "mail").glob("*"))):
+            assert time.monotonic() < deadline, "no mail was sent"
+            time.sleep(0.3)
+        link = re.search(r"^http\S+/accounts/verify/\S+$", mails[0].read_text(), re.M)
+        assert link and link[0].startswith(f"{base}/accounts/verify/")
+        welcome = opener.open(link[0])
+        assert welcome.url.startswith(base + "/")
+        assert "New Reader" in welcome.read().decode()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -11,14 +11,17 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from config.settings import local_site_url
+
 
 class Command(BaseCommand):
     help = "Run gunicorn and the background task worker; Ctrl-C stops both."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        # The same defaults as config/settings.py, which builds SITE_URL from them.
+        parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1")
         parser.add_argument(
-            "--port", type=int, default=int(os.environ.get("PORT", 8000))
+            "--port", type=int, default=int(os.environ.get("PORT") or 8000)
         )
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2))
@@ -26,11 +29,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, **options):
         bin_dir = os.path.dirname(sys.executable)
+        address = host.strip("[]")
+        bind = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+        # Without SITE_URL, links in mail, feeds and the sitemap follow HOST and
+        # PORT: the processes started here must see the address they serve, also
+        # when it came from --host or --port.
+        site_url = (
+            settings.SITE_URL
+            if os.environ.get("SITE_URL", "").strip()
+            else local_site_url(host, port)
+        )
+        env = {**os.environ, "HOST": host, "PORT": str(port)}
         web = [
             os.path.join(bin_dir, "gunicorn"),
             "config.wsgi",
             "--bind",
-            f"{host}:{port}",
+            bind,
             "--workers",
             str(workers),
             # No --max-requests: a worker restarting under load makes the requests
@@ -49,12 +63,12 @@ class Command(BaseCommand):
             "--no-reload",
         ]
         processes = [
-            subprocess.Popen(web, cwd=settings.BASE_DIR),
-            subprocess.Popen(worker, cwd=settings.BASE_DIR),
+            subprocess.Popen(web, cwd=settings.BASE_DIR, env=env),
+            subprocess.Popen(worker, cwd=settings.BASE_DIR, env=env),
         ]
         self.stdout.write(
-            f"Serving on http://{host}:{port}/ with the task worker; Ctrl-C stops.\n"
-            f"Editors log in at http://{host}:{port}/admin/ (password: see above)."
+            f"Serving {bind} at {site_url}/ with the task worker; Ctrl-C stops.\n"
+            f"Editors log in at {site_url}/admin/ (password: see above)."
         )
 
         stopping = False
