@@ -34,6 +34,14 @@ class AdminFramingMiddleware:
 
     Runs on the response before XFrameOptionsMiddleware, which keeps a header that is
     already set.
+
+    The admin is exempt from the Content-Security-Policy, but a preview is not an
+    admin page: Wagtail renders the public page by sending a made-up request for
+    its public URL through the whole middleware stack, so the preview comes back
+    with the public policy, `frame-ancestors 'none'` included, and the browser
+    refuses to show it in the editor's side panel whatever X-Frame-Options says.
+    Under /admin/ that one directive becomes 'self'; the rest of the policy stays,
+    so a preview breaks on inline code just as the public page would.
     """
 
     def __init__(self, get_response):
@@ -43,4 +51,13 @@ class AdminFramingMiddleware:
         response = self.get_response(request)
         if request.path_info.startswith("/admin/"):
             response["X-Frame-Options"] = "SAMEORIGIN"
+            if policy := response.get("Content-Security-Policy"):
+                response["Content-Security-Policy"] = frame_ancestors_self(policy)
         return response
+
+
+def frame_ancestors_self(policy: str) -> str:
+    """`policy` with its frame-ancestors directive set to 'self'."""
+    directives = [part.strip() for part in policy.split(";") if part.strip()]
+    kept = [d for d in directives if d.split()[0].lower() != "frame-ancestors"]
+    return "; ".join([*kept, "frame-ancestors 'self'"])
