@@ -1,7 +1,9 @@
-"""Project-wide middleware: the request log line and admin framing."""
+"""Project-wide middleware: the request log line, over-long URLs, admin framing."""
 
 import logging
 import time
+
+from django.shortcuts import render
 
 logger = logging.getLogger("tribune.request")
 
@@ -27,6 +29,32 @@ class RequestLogMiddleware:
             elapsed_ms,
         )
         return response
+
+
+class LongURLMiddleware:
+    """Answers a URL longer than `max_length` with the site's own 414 page.
+
+    `manage.py serve` lets gunicorn take request lines of any length, so that a
+    long search URL (a pasted paragraph) gets the search page rather than
+    gunicorn's bare error. Past a length no reader's link or form produces, the
+    answer is this page, before any view reads the URL.
+
+    The check is a view hook, so the page goes out through every other
+    middleware and carries the same security headers as any other page.
+    """
+
+    max_length = 32 * 1024  # characters of path and query string
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if len(request.get_full_path()) > self.max_length:
+            return render(request, "414.html", status=414)
+        return None
 
 
 class AdminFramingMiddleware:

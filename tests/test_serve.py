@@ -8,9 +8,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 
@@ -171,68 +175,109 @@ def test_every_worker_sees_a_new_comment_at_once(tmp_path):
         server.wait(timeout=30)
 
 
-def test_a_new_reader_signs_up_on_the_port_make_run_serves(tmp_path):
-    """`PORT=… make run` without SITE_URL: every link the site hands out, and the
-    editor's login line, point at the port the server listens on."""
+@dataclass
+class DemoServer:
+    base: str
+    var_dir: Path
+    loader_output: str
+    serve_log: Path
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """`PORT=… make run` on a fresh clone: no SITE_URL, the demo site loaded, and
+    `manage.py serve` taking its port from the environment."""
+    var_dir = tmp_path_factory.mktemp("var")
     port = free_port()
-    env = server_env(tmp_path, WEB_CONCURRENCY="1", PORT=str(port))
-    base = f"http://127.0.0.1:{port}"
+    env = server_env(var_dir, WEB_CONCURRENCY="1", PORT=str(port))
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
-    # when: the demo loader tells the editor where to log in
-    printed = manage(env, "load_demo_site")
-    assert f"Editor login: {base}/admin/  user: editor" in printed
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
+    loader_output = manage(env, "load_demo_site")
+    serve_log = var_dir / "serve.log"
+    with serve_log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "manage.py", "serve"],  # PORT from the environment
+            [sys.executable, "manage.py", "serve"],
             env=env,
             cwd=settings.BASE_DIR,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    base = f"http://127.0.0.1:{port}"
     try:
         assert healthz_status(base) == 200
-        assert f"Editors log in at {base}/admin/" in log.read_text()
-
-        def get(path: str) -> str:
-            with urllib.request.urlopen(base + path) as response:
-                return response.read().decode()
-
-        assert f"Sitemap: {base}/sitemap.xml" in get("/robots.txt")
-        assert f"<loc>{base}/analysis/</loc>" in get("/sitemap.xml")
-        assert f"<link>{base}/</link>" in get("/feed/")
-        home = get("/")
-        assert f'<link rel="canonical" href="{base}/">' in home
-        assert f'<meta property="og:url" content="{base}/">' in home
-
-        # when: a reader signs up
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-        form = opener.open(base + "/accounts/signup/").read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
-        opener.open(
-            base + "/accounts/signup/",
-            data=urllib.parse.urlencode(
-                {
-                    "csrfmiddlewaretoken": token,
-                    "email": "new.reader@example.org",
-                    "display_name": "New Reader",
-                    "password1": "a long and new passphrase",
-                    "password2": "a long and new passphrase",
-                }
-            ).encode(),
-        )
-        # then: the link in the mail the worker sent opens on this server
-        deadline = time.monotonic() + 30
-        while not (mails := list((tmp_path / "mail").glob("*"))):
-            assert time.monotonic() < deadline, "no mail was sent"
-            time.sleep(0.3)
-        link = re.search(r"^http\S+/accounts/verify/\S+$", mails[0].read_text(), re.M)
-        assert link and link[0].startswith(f"{base}/accounts/verify/")
-        welcome = opener.open(link[0])
-        assert welcome.url.startswith(base + "/")
-        assert "New Reader" in welcome.read().decode()
+        yield DemoServer(base, var_dir, loader_output, serve_log)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def get(url: str) -> tuple[int, str]:
+    """The status and text of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_every_link_points_at_the_port_make_run_serves(demo_server):
+    base = demo_server.base
+    # the editor's login line, from the demo loader and from serve
+    assert f"Editor login: {base}/admin/  user: editor" in demo_server.loader_output
+    assert f"Editors log in at {base}/admin/" in demo_server.serve_log.read_text()
+    # what the site hands out
+    assert f"Sitemap: {base}/sitemap.xml" in get(base + "/robots.txt")[1]
+    assert f"<loc>{base}/analysis/</loc>" in get(base + "/sitemap.xml")[1]
+    assert f"<link>{base}/</link>" in get(base + "/feed/")[1]
+    home = get(base + "/")[1]
+    assert f'<link rel="canonical" href="{base}/">' in home
+    assert f'<meta property="og:url" content="{base}/">' in home
+
+
+def test_a_new_reader_finishes_signing_up(demo_server):
+    base = demo_server.base
+    # when: a reader signs up
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    form = opener.open(base + "/accounts/signup/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    opener.open(
+        base + "/accounts/signup/",
+        data=urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "email": "new.reader@example.org",
+                "display_name": "New Reader",
+                "password1": "a long and new passphrase",
+                "password2": "a long and new passphrase",
+            }
+        ).encode(),
+    )
+    # then: the link in the mail the worker sent opens on this server
+    deadline = time.monotonic() + 30
+    while not (mails := list((demo_server.var_dir / "mail").glob("*"))):
+        assert time.monotonic() < deadline, "no mail was sent"
+        time.sleep(0.3)
+    link = re.search(r"^http\S+/accounts/verify/\S+$", mails[0].read_text(), re.M)
+    assert link and link[0].startswith(f"{base}/accounts/verify/")
+    welcome = opener.open(link[0])
+    assert welcome.url.startswith(base + "/")
+    assert "New Reader" in welcome.read().decode()
+
+
+def test_a_ten_thousand_character_search_gets_the_search_page(demo_server):
+    # when: a reader pastes far too much into the search box
+    status, html = get(demo_server.base + "/search/?q=" + "x" * 10_000)
+    # then: gunicorn lets it through, and the search answers with what it keeps
+    assert status == 200
+    assert "<h1>Search</h1>" in html
+    assert f'value="{"x" * 200}"' in html
+    assert "Global News" in html
+
+
+def test_past_the_cap_the_414_is_the_sites_own(demo_server):
+    status, html = get(demo_server.base + "/search/?q=" + "x" * 40_000)
+
+    assert status == 414
+    assert "<h1>That address is too long</h1>" in html
+    assert "Global News" in html

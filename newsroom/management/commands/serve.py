@@ -53,6 +53,13 @@ class Command(BaseCommand):
             "--no-control-socket",
             "--graceful-timeout",
             "10",
+            # Any length of request line reaches Django: gunicorn's own limit is
+            # at most 8190 bytes and answers with a bare "URI Too Long" of its
+            # own, while a long search URL has a page to go to (the query is cut
+            # to 200 characters) and beyond config.middleware's cap the 414 is
+            # the site's own page.
+            "--limit-request-line",
+            "0",
         ]
         worker = [
             sys.executable,
