@@ -110,6 +110,8 @@ def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path):
             os.killpg(server.pid, signal.SIGKILL)
     assert server.returncode == 0, output
     assert "Stopped." in output
+    # --port, like PORT, is where links point when SITE_URL is not set
+    assert f"Editors log in at http://127.0.0.1:{port}/admin/" in output
     time.sleep(0.5)
     assert not group_alive(server.pid)
 

@@ -11,35 +11,42 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from config.settings import local_site_url
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000  # config/settings.py has the same
 
 
 class Command(BaseCommand):
     help = "Run gunicorn and the background task worker; Ctrl-C stops both."
 
     def add_arguments(self, parser):
-        # The same defaults as config/settings.py, which builds SITE_URL from them.
-        parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1")
-        parser.add_argument(
-            "--port", type=int, default=int(os.environ.get("PORT") or 8000)
-        )
+        parser.add_argument("--host", default=self.env_host())
+        parser.add_argument("--port", type=int, default=self.env_port())
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2))
         )
 
+    @staticmethod
+    def env_host() -> str:
+        return os.environ.get("HOST") or DEFAULT_HOST
+
+    @staticmethod
+    def env_port() -> int:
+        return int(os.environ.get("PORT") or DEFAULT_PORT)
+
     def handle(self, *args, host, port, workers, **options):
+        if (host, port) != (self.env_host(), self.env_port()):
+            # Without SITE_URL, config/settings.py builds it from HOST and PORT,
+            # and this process read them before --host or --port. Starting again
+            # with them in the environment makes this process and every one it
+            # starts agree on the address that links in mail and feeds point to.
+            manage = os.path.join(settings.BASE_DIR, "manage.py")
+            os.execve(
+                sys.executable,
+                [sys.executable, manage, "serve", "--workers", str(workers)],
+                {**os.environ, "HOST": host, "PORT": str(port)},
+            )
         bin_dir = os.path.dirname(sys.executable)
         address = host.strip("[]")
         bind = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
-        # Without SITE_URL, links in mail, feeds and the sitemap follow HOST and
-        # PORT: the processes started here must see the address they serve, also
-        # when it came from --host or --port.
-        site_url = (
-            settings.SITE_URL
-            if os.environ.get("SITE_URL", "").strip()
-            else local_site_url(host, port)
-        )
-        env = {**os.environ, "HOST": host, "PORT": str(port)}
         web = [
             os.path.join(bin_dir, "gunicorn"),
             "config.wsgi",
@@ -70,12 +77,13 @@ class Command(BaseCommand):
             "--no-reload",
         ]
         processes = [
-            subprocess.Popen(web, cwd=settings.BASE_DIR, env=env),
-            subprocess.Popen(worker, cwd=settings.BASE_DIR, env=env),
+            subprocess.Popen(web, cwd=settings.BASE_DIR),
+            subprocess.Popen(worker, cwd=settings.BASE_DIR),
         ]
         self.stdout.write(
-            f"Serving {bind} at {site_url}/ with the task worker; Ctrl-C stops.\n"
-            f"Editors log in at {site_url}/admin/ (password: see above)."
+            f"Serving {bind} at {settings.SITE_URL}/ with the task worker; "
+            "Ctrl-C stops.\n"
+            f"Editors log in at {settings.SITE_URL}/admin/ (password: see above)."
         )
 
         stopping = False
