@@ -72,7 +72,25 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+def local_site_url(host: str, port: str | int) -> str:
+    """The address a browser on this machine opens for a server bound to host:port.
+
+    `manage.py serve` binds HOST and PORT; without SITE_URL, links in mail, feeds
+    and the sitemap must point at that same server. A wildcard address (0.0.0.0,
+    ::) is not one a browser can open, so the loopback name stands in for it.
+    """
+    host = {"0.0.0.0": "127.0.0.1", "::": "localhost", "[::]": "localhost"}.get(
+        host, host
+    )
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+SITE_URL = (
+    env("SITE_URL") or local_site_url(env("HOST") or "127.0.0.1", env("PORT") or 8000)
+).rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
     [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
@@ -119,6 +137,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",
+    "config.middleware.LongURLMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
