@@ -312,9 +312,11 @@ def ensure_node_packages(vnu: bool, axe: bool, lighthouse: bool) -> None:
         raise SetupError("npm is needed to install " + " ".join(wanted))
     say(f"Installing {' '.join(wanted)} into {NODE_DIR.relative_to(ROOT)}/ ...")
     NODE_DIR.mkdir(parents=True, exist_ok=True)
+    # No install scripts: the only one is vnu-jar's, which fetches a Java
+    # runtime when it finds none; vnu.jar is run with the machine's Java.
     result = subprocess.run(
         [npm, "install", "--prefix", str(NODE_DIR), "--save-exact", "--no-audit"]
-        + ["--no-fund", "--loglevel=error", *wanted],
+        + ["--no-fund", "--ignore-scripts", "--loglevel=error", *wanted],
         capture_output=True,
         text=True,
         timeout=600,
