@@ -111,6 +111,18 @@ class Author(ShownOnManyPages, index.Indexed, models.Model):
     )
     bio = models.TextField(blank=True)
     links = StreamField([("link", LinkBlock())], blank=True, use_json_field=True)
+    # Bylines name Author snippets, not accounts; this link is how the site knows
+    # that a signed-in reader wrote an article (they may not rate their own).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        verbose_name="account",
+        help_text="The reader account this author signs in with, if any. "
+        "It cannot rate the author's own articles.",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -120,6 +132,7 @@ class Author(ShownOnManyPages, index.Indexed, models.Model):
         FieldPanel("photo"),
         FieldPanel("bio"),
         FieldPanel("links"),
+        FieldPanel("user"),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -319,8 +332,11 @@ class ArticlePage(CachedPageMixin, Page):
         default=False,
         help_text="Closed: the discussion stays visible, but nobody can add to it.",
     )
-    # Not in the editor's panels until article ratings exist to read it.
-    rating_enabled = models.BooleanField(default=True)
+    rating_enabled = models.BooleanField(
+        "ratings",
+        default=True,
+        help_text="Off: readers cannot rate this article, and no rating is shown.",
+    )
 
     objects = ArticleManager()
 
@@ -353,6 +369,7 @@ class ArticlePage(CachedPageMixin, Page):
         FieldPanel("updated_at"),
         FieldPanel("comments_enabled"),
         FieldPanel("comments_closed"),
+        FieldPanel("rating_enabled"),
     ]
     search_fields = [
         *Page.search_fields,

@@ -15,15 +15,27 @@ def editor(client):
     return client
 
 
-def test_the_article_form_offers_only_switches_that_do_something(editor, make_article):
+def test_the_article_form_offers_the_comment_and_rating_switches(editor, make_article):
     article = make_article("Switches")
 
     html = editor.get(f"/admin/pages/{article.pk}/edit/").content.decode()
 
     assert 'name="comments_enabled"' in html
     assert 'name="comments_closed"' in html
-    # Ratings do not exist yet: a switch that nothing reads is not offered.
-    assert 'name="rating_enabled"' not in html
+    assert 'name="rating_enabled"' in html
+
+
+def test_an_author_can_be_linked_to_the_account_they_sign_in_with(
+    editor, author, django_user_model
+):
+    account = django_user_model.objects.create_user("ada", "ada@example.org", "pw")
+
+    html = editor.get(f"/admin/snippets/newsroom/author/edit/{author.pk}/").content
+    author.user = account
+    author.save()
+
+    assert 'name="user"' in html.decode()
+    assert account.author_profile == author
 
 
 def test_saving_an_author_refreshes_cached_pages_once_committed(
