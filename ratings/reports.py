@@ -69,7 +69,7 @@ class ArticleRatingsReportView(ReportView):
         "article.first_published_at": "Published",
         "count": "Ratings",
         "average_stars": "Average",
-        **{f"stars_{n}": f"{n} stars" for n in STARS},
+        **{f"stars_{n}": f"{n} star{'' if n == 1 else 's'}" for n in STARS},
     }
     custom_field_preprocess = {
         "average_stars": {"csv": _two_places, "xlsx": _two_places},
