@@ -93,6 +93,24 @@ class SiteSettings(ShownOnManyPages, BaseSiteSetting):
         verbose_name = "site settings"
 
 
+def newsroom_accounts() -> Q:
+    """Accounts that may sign in to the Wagtail admin: the people who write and
+    edit (superusers, and members of a group with admin access), not every
+    reader who signed up."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    admin_access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    in_admin_groups = get_user_model().groups.through.objects.filter(
+        group__permissions__in=admin_access
+    )
+    return Q(is_active=True) & (
+        Q(is_superuser=True) | Q(pk__in=in_admin_groups.values("user_id"))
+    )
+
+
 class Author(ShownOnManyPages, index.Indexed, models.Model):
     """A writer with a public profile page listing their articles."""
 
@@ -119,9 +137,10 @@ class Author(ShownOnManyPages, index.Indexed, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="author_profile",
+        limit_choices_to=newsroom_accounts,
         verbose_name="account",
-        help_text="The reader account this author signs in with, if any. "
-        "It cannot rate the author's own articles.",
+        help_text="The account this author signs in with, if any (one with "
+        "access to this admin). It cannot rate the author's own articles.",
     )
 
     panels = [

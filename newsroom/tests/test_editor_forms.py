@@ -1,6 +1,7 @@
 """The article form an editor sees, and what saving authors and settings does."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
 from newsroom.models import SiteSettings
@@ -25,17 +26,35 @@ def test_the_article_form_offers_the_comment_and_rating_switches(editor, make_ar
     assert 'name="rating_enabled"' in html
 
 
-def test_an_author_can_be_linked_to_the_account_they_sign_in_with(
+def test_an_author_is_linked_to_an_account_of_the_newsroom_not_any_reader(
     editor, author, django_user_model
 ):
-    account = django_user_model.objects.create_user("ada", "ada@example.org", "pw")
+    from django.contrib.auth.models import Group, Permission
+
+    writers = Group.objects.create(name="Writers")
+    writers.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+    )
+    writer = django_user_model.objects.create_user("ada", "ada@example.org", "pw")
+    writer.groups.add(writers)
+    reader = django_user_model.objects.create_user("rita", "rita@example.org", "pw")
 
     html = editor.get(f"/admin/snippets/newsroom/author/edit/{author.pk}/").content
-    author.user = account
-    author.save()
+    options = {
+        option["value"]
+        for option in BeautifulSoup(html, "html.parser").select(
+            "select[name=user] option"
+        )
+        if option["value"]
+    }
 
-    assert 'name="user"' in html.decode()
-    assert account.author_profile == author
+    assert str(writer.pk) in options
+    assert str(reader.pk) not in options
+    author.user = writer
+    author.save()
+    assert writer.author_profile == author
 
 
 def test_saving_an_author_refreshes_cached_pages_once_committed(
