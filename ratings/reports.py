@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.functional import cached_property
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
@@ -24,8 +25,17 @@ class AverageColumn(Column):
         return "" if value is None else f"{value:.2f}"
 
 
+class RatedArticlesPaginator(WagtailPaginator):
+    # Each row is an article's summary; editors count articles.
+    verbose_name = "rated article"
+    verbose_name_plural = "rated articles"
+
+
 class ArticleRatingsReportView(ReportView):
     page_title = "Article ratings"
+    verbose_name = "rated article"
+    verbose_name_plural = "rated articles"
+    paginator_class = RatedArticlesPaginator
     header_icon = "star"
     index_url_name = "ratings_report"
     index_results_url_name = "ratings_report_results"

@@ -63,6 +63,14 @@ def test_the_report_lists_rated_articles_with_counts_average_and_spread(editor, 
         ["5", "2.80", "0", "2", "1", "1", "1"],
         ["2", "5.00", "2", "0", "0", "0", "0"],
     ]
+    assert "2 rated articles" in response.content.decode()
+
+
+def test_an_empty_report_says_so(editor, article):
+    response = editor.get(REPORT)
+
+    assert response.status_code == 200
+    assert "There are no rated articles to display." in response.content.decode()
 
 
 @pytest.mark.parametrize(
