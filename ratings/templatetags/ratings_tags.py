@@ -57,8 +57,8 @@ def rating_section(context, article) -> str:
     """The article's rating: the average, the number of votes and how they
     spread, and the form to rate it. The same for every anonymous reader."""
     request = context["request"]
-    if not article.rating_enabled:
-        return ""
+    if not article.rating_enabled or article.pk is None:
+        return ""  # off, or the preview of an article never saved
     member = request.user.is_authenticated
     mine, own = None, False
     if _is_personal(request) and (member or READER_COOKIE in request.COOKIES):
