@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _postgresql_only(settings):
     if connection.vendor != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (set DATABASE_URL)")
+        pytest.skip("concurrency is tested on PostgreSQL (set TEST_DATABASE_URL)")
     settings.RATINGS_PER_MINUTE = settings.RATINGS_PER_MINUTE_PER_IP = 1000
 
 
