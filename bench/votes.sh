@@ -11,7 +11,7 @@
 #
 # Env knobs (defaults in brackets): PORT [18410], BENCH_DURATION [10s] per wrk case,
 # BENCH_THREADS [2], BENCH_CONNS [32], BENCH_WRK_TIMEOUT [30s], BENCH_VOTE_RATE [50] votes/s,
-# BENCH_VOTE_LEAD [2] s of votes before wrk starts, BENCH_VOTE_THREADS [128] votes in flight at most,
+# BENCH_VOTE_LEAD [2] s of votes before wrk starts, BENCH_VOTE_THREADS [256] votes in flight at most,
 # BENCH_ROUNDS [2] (round 1 runs before then
 # after, round 2 after then before, ...), BENCH_BEFORE_REF [254106b], BENCH_AFTER_REF [HEAD],
 # WEB_CONCURRENCY [2], BENCH_WORK [/tmp/tribune-bench-votes], BENCH_RESULTS
@@ -31,7 +31,7 @@ WRK_TIMEOUT=${BENCH_WRK_TIMEOUT:-30s}
 PORT=${PORT:-18410}
 WORKERS=${WEB_CONCURRENCY:-2}
 VOTE_RATE=${BENCH_VOTE_RATE:-50}
-VOTE_THREADS=${BENCH_VOTE_THREADS:-128}
+VOTE_THREADS=${BENCH_VOTE_THREADS:-256}
 LEAD=${BENCH_VOTE_LEAD:-2}
 ROUNDS=${BENCH_ROUNDS:-2}
 BEFORE_REF=${BENCH_BEFORE_REF:-254106b}
@@ -104,7 +104,7 @@ IDLE_START=$(idle_pct)
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/{printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo)"
   echo "wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), -t$THREADS -c$CONNS -d$DURATION --timeout $WRK_TIMEOUT --latency (bench/lib/pagecache.lua: get.lua + X-Page-Cache count)"
-  echo "votes: $VOTE_RATE/s (bench/lib/votes.py, open loop, at most $VOTE_THREADS in flight, new guest per vote, alternately up/down over the article's comments), from ${LEAD} s before wrk until it ends"
+  echo "votes: $VOTE_RATE/s (bench/lib/votes.py, open loop, at most $VOTE_THREADS in flight, 30 s timeout each, new guest per vote, alternately up/down over the article's comments), from ${LEAD} s before wrk until it ends"
   echo "tribune: manage.py serve --port $PORT = gunicorn $("$PY" -c 'import gunicorn; print(gunicorn.__version__)') sync, $WORKERS workers + db_worker; DEBUG off; SQLite (WAL), fresh demo site per variant; LocMemCache; vote limits raised to 1000000/min per reader and per IP"
   echo "versions: $("$PY" -c 'import sys, django, wagtail; print("python %s, Django %s, Wagtail %s" % (sys.version.split()[0], django.__version__, wagtail.__version__))')"
   echo "code: before = $BEFORE_SHA ($BEFORE_REF), after = $AFTER_SHA ($AFTER_REF); bench scripts from $(git -C "$ROOT" rev-parse --short HEAD)"
@@ -145,7 +145,7 @@ one_case() {
   if [ "$votes" -gt 0 ]; then
     vjson="$RUN/$id.votes.json"
     bg_start votes "$RUN/logs/$id.votes.log" timeout $((LEAD + DUR_S + 60)) \
-      python3 "$ROOT/bench/lib/votes.py" run "$URL" "$IDS" --rate "$votes" --threads "$VOTE_THREADS" \
+      python3 "$ROOT/bench/lib/votes.py" run "$URL" "$IDS" --rate "$votes" --threads "$VOTE_THREADS" --timeout 30 \
       --seconds "$((LEAD + DUR_S)).5" --out "$vjson"
     vpid=$(cat "$WORK/pids/votes.pid")
     sleep "$LEAD"

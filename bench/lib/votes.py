@@ -172,7 +172,7 @@ def main() -> None:
     p_run.add_argument("--rate", type=float, default=50.0, help="votes per second")
     p_run.add_argument("--seconds", type=float, default=10.0)
     p_run.add_argument("--timeout", type=float, default=10.0, help="s per request")
-    p_run.add_argument("--threads", type=int, default=128, help="in flight at most")
+    p_run.add_argument("--threads", type=int, default=256, help="in flight at most")
     p_run.add_argument("--out", help="also write the stats (JSON) here")
     args = parser.parse_args()
     if args.command == "ids":
