@@ -196,21 +196,39 @@ def echo() -> None:
     )
 
 
+def tsv(path: Path) -> list[list[str]]:
+    if not path.exists():
+        return []
+    return [x.split("\t") for x in path.read_text().splitlines() if x]
+
+
+def log_check(path: Path) -> str:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    lines = text.splitlines()
+    statuses = Counter(m.group(3) for m in map(REQUEST_LINE.search, lines) if m)
+    check = {
+        "5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
+        "ERROR": text.count(" ERROR "),
+        "Traceback": text.count("Traceback"),
+        "WORKER TIMEOUT": text.count("WORKER TIMEOUT"),
+    }
+    return (
+        "; ".join(f"{k}: {n}" for k, n in check.items())
+        + "; statuses "
+        + ", ".join(f"{n:,}× {s}" for s, n in sorted(statuses.items()))
+    )
+
+
 def report(work: Path, out_md: Path) -> None:
     rows = [
         json.loads(x) for x in (work / "results.jsonl").read_text().splitlines() if x
     ]
-    variants = [
-        x.split("\t") for x in (work / "variants.tsv").read_text().splitlines() if x
-    ]
-    after_path = work / "variants-after.tsv"
-    after = {}
-    if after_path.exists():
-        for x in after_path.read_text().splitlines():
-            parts = x.split("\t")
-            after[(parts[0], parts[1])] = dict(p.split("=", 1) for p in parts[2:])
-    sha = {v[1]: v[2] for v in variants}
-    rate = max((r["votes"] for r in rows), default=0)
+    variants = tsv(work / "variants.tsv")  # variant sha url path ids
+    after = {
+        r[0]: dict(p.split("=", 1) for p in r[1:])
+        for r in tsv(work / "variants-after.tsv")
+    }
+    sha = {v[0]: v[1] for v in variants}
     rounds = sorted({r["round"] for r in rows})
     by = {(r["round"], r["variant"], r["votes"], r["page"]): r for r in rows}
 
@@ -221,33 +239,51 @@ def report(work: Path, out_md: Path) -> None:
         (work / "env.txt").read_text().strip(),
         "```",
         "",
-    ]
-
-    out += [
         f"## Summary (mean of {len(rounds)} round{'s' if len(rounds) > 1 else ''})",
         "",
-        f"req/s (wrk), and the share of responses that were page-cache hits "
-        f"(`X-Page-Cache: hit`). `before` = `{sha.get('before', '?')}`, "
-        f"`after` = `{sha.get('after', '?')}`.",
+        f"wrk req/s, and the share of its responses that were page-cache hits "
+        f"(`X-Page-Cache: hit`). `before` = `{sha.get('before', '?')}`, `after` = "
+        f"`{sha.get('after', '?')}`. Every case ran on both servers back to back.",
         "",
-        f"| code | page | no votes req/s | hits | {rate} votes/s req/s | hits "
-        f"| with votes ÷ without |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| page | votes/s | before req/s | hits | after req/s | hits | after ÷ before "
+        "| after ÷ before, per round |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for variant in ("before", "after"):
+    for votes in sorted({r["votes"] for r in rows}):
         for page in ("article", "home"):
-            base = [by[k] for k in by if k[1:] == (variant, 0, page)]
-            load = [by[k] for k in by if k[1:] == (variant, rate, page)]
-            if not base or not load:
+            cell = {}
+            for variant in ("before", "after"):
+                found = [by[k] for k in by if k[1:] == (variant, votes, page)]
+                if found:
+                    cell[variant] = (
+                        fmean(r["rps"] for r in found),
+                        fmean(r["hit_pct"] or 0 for r in found),
+                    )
+            if len(cell) < 2:
                 continue
-            b, v = fmean(r["rps"] for r in base), fmean(r["rps"] for r in load)
-            bh = fmean(r["hit_pct"] or 0 for r in base)
-            vh = fmean(r["hit_pct"] or 0 for r in load)
+            per_round = []
+            for rnd in rounds:
+                b = by.get((rnd, "before", votes, page))
+                a = by.get((rnd, "after", votes, page))
+                if a and b and b["rps"]:
+                    per_round.append(f"{a['rps'] / b['rps']:.2f}")
+            (b_rps, b_hit), (a_rps, a_hit) = cell["before"], cell["after"]
+            ratio = f"**{a_rps / b_rps:.2f}**" if b_rps else "–"
             out.append(
-                f"| {variant} | {page} | {fmt(b)} | {fmt(bh, 0)} % | {fmt(v)} "
-                f"| {fmt(vh, 0)} % | {fmt(100 * v / b if b else None, 0)} % |"
+                f"| {page} | {votes} | {fmt(b_rps)} | {fmt(b_hit, 0)} % | {fmt(a_rps)} "
+                f"| {fmt(a_hit, 0)} % | {ratio} | {', '.join(per_round)} |"
             )
     out.append("")
+    loops = [r["loop"] for r in rows if r["loop"]]
+    if loops:
+        out += [
+            f"Votes: {sum(x['ok'] for x in loops):,} answered 200 of "
+            f"{sum(x['sent'] for x in loops):,} sent; other answers "
+            f"{sum(x['sent'] - x['ok'] for x in loops)}; not sent because "
+            "all the loop's threads were still waiting: "
+            f"{sum(x['skipped'] for x in loops)}.",
+            "",
+        ]
 
     out += [
         "## Every case",
@@ -257,8 +293,8 @@ def report(work: Path, out_md: Path) -> None:
         f"log for that page during the case (p50 / p99, share under {FAST_MS:g} ms). "
         "Votes: the vote loop's answers (and their p50 / p99 ms); the server log's "
         "count of vote POSTs by status and their app ms p50 / p99. CPU: the whole box "
-        "busy / the bench's processes (Tribune, wrk, vote loop, curl) / everything "
-        "else, in % of both CPUs.",
+        "busy / the bench's processes (both Tribunes, wrk, vote loop, curl) / "
+        "everything else, in % of both CPUs.",
         "",
         "| round | code | votes/s | page | req/s | p50 / p99 ms | errors "
         "| hit / miss / none | app ms p50 / p99 (< 2 ms) | votes answered "
@@ -270,51 +306,39 @@ def report(work: Path, out_md: Path) -> None:
     out.append("")
 
     out += [
-        "## Runs",
+        "## Rounds",
         "",
-        "| round | code | commit | flagship | comments voted on "
-        "| CPU idle before | RSS at the end | vote rows in its DB | server log check |",
-        "|---:|---|---|---|---|---:|---:|---:|---|",
+        "| round | order | CPU idle at its start |",
+        "|---:|---|---:|",
     ]
-    for v in variants:
-        rnd, variant, commit, path, ids, idle = v
-        extra = after.get((rnd, variant), {})
-        log_path = work / f"r{rnd}-{variant}" / "logs" / "tribune.log"
-        text = log_path.read_text(errors="replace") if log_path.exists() else ""
-        statuses = Counter(
-            m.group(3) for m in map(REQUEST_LINE.search, text.splitlines()) if m
-        )
-        check = {
-            "5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
-            "ERROR": text.count(" ERROR "),
-            "Traceback": text.count("Traceback"),
-            "WORKER TIMEOUT": text.count("WORKER TIMEOUT"),
-        }
+    out += [f"| {r[0]} | {r[1]} | {r[2]} % |" for r in tsv(work / "rounds.tsv")]
+    out += [
+        "",
+        "## Servers",
+        "",
+        "| code | commit | URL | flagship | comments voted on | RSS at the end "
+        "| vote rows in its DB | server log check |",
+        "|---|---|---|---|---|---:|---:|---|",
+    ]
+    for variant, commit, url, path, ids in variants:
+        extra = after.get(variant, {})
         rss = extra.get("rss_kb", "")
-        out.append(
-            "| "
-            + " | ".join(
-                [
-                    rnd,
-                    variant,
-                    f"`{commit}`",
-                    f"`{path}`",
-                    ids,
-                    f"{idle} %",
-                    f"{int(rss) // 1024} MB" if rss.isdigit() else "?",
-                    extra.get("vote_rows", "?"),
-                    "; ".join(f"{k}: {n}" for k, n in check.items())
-                    + "; statuses "
-                    + ", ".join(f"{n:,}× {s}" for s, n in sorted(statuses.items())),
-                ]
-            )
-            + " |"
-        )
-    out.append("")
-    out.append(
-        "Vote rows in the database = the demo's own vote + the one set-up check vote "
-        "+ every vote answered 200."
-    )
+        cells = [
+            variant,
+            f"`{commit}`",
+            url,
+            f"`{path}`",
+            ids,
+            f"{int(rss) // 1024} MB" if rss.isdigit() else "?",
+            extra.get("vote_rows", "?"),
+            log_check(work / variant / "logs" / "tribune.log"),
+        ]
+        out.append("| " + " | ".join(cells) + " |")
+    out += [
+        "",
+        "Vote rows in a database = the demo's own vote + the one set-up check vote "
+        "+ every vote answered 200.",
+    ]
     text = "\n".join(out) + "\n"
     out_md.write_text(text)
     sys.stdout.write(text)
