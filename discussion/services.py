@@ -23,8 +23,8 @@ from accounts.names import clean_display_name, is_reserved_name
 from newsroom.services import article_scope, listings_changed
 from pagecache.generations import bump
 
-from . import markup, statements
-from .models import Comment, Thread, Vote
+from . import anchoring, markup, passages, statements
+from .models import Comment, Passage, Thread, Vote
 from .readers import Reader, over_limit
 
 
@@ -548,3 +548,52 @@ def _article_id(thread_id: int) -> int:
         )
         cache.set(key, article_id, timeout=None)
     return article_id
+
+
+# --- passages -------------------------------------------------------------------
+_ANCHOR_FIELDS = ["exact", "prefix", "suffix", "block_id", "offset", "state"]
+
+
+def reanchor_passages(*, article, revision=None) -> list[Passage]:
+    """Finds the article's passages again in its newly published body.
+
+    Each passage follows its words (discussion.anchoring) or, when they cannot
+    be found with confidence, is orphaned; an orphaned passage whose words come
+    back is anchored again. The article's cached pages go once this commits, for
+    their highlights moved. Returns the passages that changed.
+    """
+    thread = Thread.objects.filter(article_id=article.pk).first()
+    if thread is None:
+        return []
+    found_passages = list(thread.passages.all())
+    if not found_passages:
+        return []
+    blocks = passages.block_texts(article.body)
+    changed = []
+    for passage in found_passages:
+        before = [getattr(passage, name) for name in _ANCHOR_FIELDS]
+        found = anchoring.resolve(blocks, passage_anchor(passage))
+        if found is None:
+            passage.state = Passage.State.ORPHANED
+        else:
+            passage.state = Passage.State.ANCHORED
+            for name in ("exact", "prefix", "suffix", "block_id", "offset"):
+                setattr(passage, name, getattr(found.anchor, name))
+        if [getattr(passage, name) for name in _ANCHOR_FIELDS] != before:
+            changed.append(passage)
+    if changed:
+        with transaction.atomic():
+            Passage.objects.bulk_update(changed, _ANCHOR_FIELDS)
+            _bump_thread(thread.pk)
+            _after_change(article.pk, counted=False)
+    return changed
+
+
+def passage_anchor(passage: Passage) -> anchoring.Anchor:
+    return anchoring.Anchor(
+        exact=passage.exact,
+        prefix=passage.prefix,
+        suffix=passage.suffix,
+        block_id=passage.block_id,
+        offset=passage.offset,
+    )
