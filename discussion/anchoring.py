@@ -134,6 +134,30 @@ def anchor_at(text: str, start: int, end: int, block_id: str) -> Anchor:
     )
 
 
+def locate_in_block(text: str, anchor: Anchor) -> int | None:
+    """Where in `text` the anchor's exact words start, as they are (no
+    typography evened out): nearest the offset, unless the surroundings agree
+    better elsewhere. None if they are not there."""
+    starts = _occurrences(anchor.exact, text) if anchor.exact else []
+    if not starts:
+        return None
+    if anchor.offset in starts:
+        return anchor.offset
+    plain = _Normalised(text)
+
+    def agreement(start: int) -> tuple[float, int]:
+        # The context is compared on the normalised text, where start maps to.
+        n_start = len(normalise(text[:start]))
+        n_end = n_start + len(normalise(anchor.exact))
+        given = bool(anchor.prefix or anchor.suffix)
+        score = _context(anchor, plain, n_start, n_end) if given else 0.0
+        return score, -abs(start - anchor.offset)
+
+    if len(starts) == 1 or not (anchor.prefix or anchor.suffix):
+        return min(starts, key=lambda s: abs(s - anchor.offset))
+    return max(starts, key=agreement)
+
+
 def _side_scores(anchor: Anchor, text: _Normalised, start: int, end: int):
     prefix_old, suffix_old = normalise(anchor.prefix), normalise(anchor.suffix)
     prefix_new = text.text[max(0, start - len(prefix_old)) : start]
