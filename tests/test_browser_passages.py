@@ -129,3 +129,28 @@ def test_the_mark_follows_an_edit_and_an_orphaned_comment_keeps_its_quote(
     expect(orphan.locator(".comment__passage figcaption")).to_have_text(
         "On an earlier version of this article"
     )
+
+
+def test_a_selection_made_without_a_mouse_is_offered_to_the_keyboard(
+    page, live_server, story
+):
+    # Keyboard (caret browsing) and touch selections end as a selection change,
+    # with no mouse event: the button comes all the same, and works from the keys.
+    page.goto(live_server.url + story.url)
+    page.evaluate(
+        """(words) => {
+          const node = document.querySelector("[data-block-id] p").firstChild;
+          const start = node.data.indexOf(words);
+          window.getSelection().setBaseAndExtent(
+            node, start, node, start + words.length);
+        }""",
+        WORDS,
+    )
+
+    button = page.get_by_role("button", name="Comment on this passage")
+    button.wait_for()
+    button.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("[data-passage-words]")).to_have_text(WORDS)
+    expect(page.locator("#comment-body")).to_be_focused()

@@ -185,6 +185,7 @@ function clearPassage(form) {
   const box = form.querySelector("[data-passage-box]");
   box.hidden = true;
   box.querySelector("[data-passage-words]").textContent = "";
+  form.querySelector(".comment-form__title").textContent = "Join the discussion";
 }
 
 function waitFor(find, tries = 40) {
