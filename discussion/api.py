@@ -21,10 +21,12 @@ from pydantic import ConfigDict
 from newsroom.services import ArticleRef, live_article
 
 from . import services
-from .models import Comment, Thread
+from .anchoring import Anchor
+from .models import Comment, Passage, Thread
 from .readers import Reader, edit_token, reader_key_from_edit_token
 from .reading import (
     Conversation,
+    clean_filter,
     clean_sort,
     discussion_page,
     discussion_version,
@@ -37,6 +39,24 @@ class AuthorOut(Schema):
     name: str
     is_guest: bool
     is_staff: bool
+
+
+class PassageRef(Schema):
+    id: int
+    exact: str
+    question: str
+    state: Literal["anchored", "orphaned"]
+
+
+class PassageOut(PassageRef):
+    prefix: str
+    suffix: str
+    block_id: str
+    comment_count: int
+
+
+class PassageList(Schema):
+    passages: list[PassageOut]
 
 
 class CommentOut(Schema):
@@ -54,6 +74,9 @@ class CommentOut(Schema):
     in_reply_to: int | None = Field(
         None, description="Set on replies shown flattened below the deepest level."
     )
+    passage: PassageRef | None = Field(
+        None, description="The passage of the article the comment is about."
+    )
     replies: list[CommentOut] = []
 
 
@@ -67,9 +90,23 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
+class PassageIn(Strict):
+    """Words a reader selected in one block of the article's body, as the page
+    shows it now: the exact words, some text either side, the block's
+    `data-block-id` and where in its text the words start."""
+
+    exact: str = Field(max_length=100_000)
+    prefix: str = Field("", max_length=1000)
+    suffix: str = Field("", max_length=1000)
+    block_id: str = Field(max_length=200)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
 class CommentIn(Strict):
     body: str = Field(max_length=100_000)
     parent_id: int | None = None
+    passage: PassageIn | None = None
+    passage_id: int | None = None
     name: str = Field("", max_length=1000)
     email: str = Field("", max_length=1000)
     website: str = Field("", max_length=2000)
@@ -134,11 +171,21 @@ def _out(comment: Comment, conversation: Conversation | None = None) -> dict:
         "score": comment.score,
         "reply_count": comment.reply_count,
         "in_reply_to": comment.parent_id if flattened else None,
+        "passage": _passage_ref(comment.passage) if comment.passage_id else None,
         "replies": [
             _out(reply, conversation) for reply in conversation.replies_to(comment)
         ]
         if conversation
         else [],
+    }
+
+
+def _passage_ref(passage: Passage) -> dict:
+    return {
+        "id": passage.pk,
+        "exact": passage.exact,
+        "question": passage.question,
+        "state": passage.state,
     }
 
 
@@ -158,11 +205,16 @@ def list_comments(
     sort: Literal["oldest", "newest", "votes"] | None = None,
     limit: int = Query(20, ge=1, le=100),
     cursor: str | None = Query(None, max_length=200),
+    filter: Literal["passages"] | None = Query(
+        None, description="passages: only comments about a passage of the article"
+    ),
 ):
     # Readers load the same pages over and over: the rendered JSON is kept until
     # the article or its discussion changes (the page cache's version numbers).
-    sort = clean_sort(sort)
-    digest = hashlib.sha256(f"{sort}|{limit}|{cursor or ''}".encode()).hexdigest()[:24]
+    sort, filter = clean_sort(sort), clean_filter(filter)
+    digest = hashlib.sha256(
+        f"{sort}|{limit}|{cursor or ''}|{filter}".encode()
+    ).hexdigest()[:24]
     key = f"api:comments:{article_id}:{discussion_version(article_id)}:{digest}"
     if (body := cache.get(key)) is not None:
         return HttpResponse(body, content_type="application/json")
@@ -170,7 +222,7 @@ def list_comments(
     if services.discussion_state(article) == "off":
         raise HttpError(404, "Comments are off for this article.")
     thread = Thread.objects.filter(article_id=article.pk).first()
-    page = discussion_page(thread, sort=sort, cursor=cursor, limit=limit)
+    page = discussion_page(thread, sort=sort, cursor=cursor, limit=limit, filter=filter)
     data = CommentPage.model_validate(
         {
             "count": page.total,
@@ -202,11 +254,45 @@ def create_comment(
         name=payload.name,
         email=payload.email,
         website=payload.website,
+        passage=Anchor(**payload.passage.model_dump()) if payload.passage else None,
+        passage_id=payload.passage_id,
     )
     reader.remember(response)
     return Status(
         201, {**_out(comment), "edit_token": edit_token(comment.pk, reader.key)}
     )
+
+
+@router.get(
+    "/articles/{article_id}/passages",
+    response=PassageList,
+    summary="List the passages of an article that comments are about",
+)
+def list_passages(request, article_id: int):
+    key = f"api:passages:{article_id}:{discussion_version(article_id)}"
+    if (body := cache.get(key)) is not None:
+        return HttpResponse(body, content_type="application/json")
+    article = _article(article_id)
+    if services.discussion_state(article) == "off":
+        raise HttpError(404, "Comments are off for this article.")
+    passages = Passage.objects.filter(thread__article_id=article.pk).order_by("pk")
+    data = PassageList.model_validate(
+        {
+            "passages": [
+                {
+                    **_passage_ref(passage),
+                    "prefix": passage.prefix,
+                    "suffix": passage.suffix,
+                    "block_id": passage.block_id,
+                    "comment_count": passage.comment_count,
+                }
+                for passage in passages
+            ]
+        }
+    )
+    body = data.model_dump_json()
+    cache.set(key, body, timeout=600)
+    return HttpResponse(body, content_type="application/json")
 
 
 def _edit_key(request, comment_id: int) -> str | None:

@@ -30,6 +30,14 @@ class CommentForm(forms.Form):
     name = forms.CharField(label="Name", required=False, strip=False)
     email = forms.CharField(label="E-mail", required=False)
     website = forms.CharField(label="Website", required=False)
+    # A comment about a passage: the words the reader selected (filled in by the
+    # page's script), or a passage already there.
+    passage_exact = forms.CharField(required=False, strip=False)
+    passage_prefix = forms.CharField(required=False, strip=False)
+    passage_suffix = forms.CharField(required=False, strip=False)
+    passage_block = forms.CharField(required=False, max_length=200)
+    passage_offset = forms.IntegerField(required=False, min_value=0)
+    passage_id = forms.IntegerField(required=False, min_value=1)
     # Left empty by people (it is hidden from them), filled in by robots.
     homepage = forms.CharField(required=False)
     stamp = forms.CharField(required=False)

@@ -32,6 +32,66 @@ class Thread(models.Model):
         return f"Discussion of page {self.article_id}"
 
 
+class Passage(models.Model):
+    """A passage of an article that comments are about: a text-quote selector.
+
+    Readers select it (or an editor marks it and asks `question`). It is kept as
+    its exact words with up to 32 characters either side, the body block it is
+    in and where it starts there, and the revision it was made on. When a new
+    revision is published it is looked for again (discussion.anchoring): found,
+    these fields follow it; lost, it is orphaned and keeps its last words, so
+    its comments still show what they were about.
+    """
+
+    class State(models.TextChoices):
+        ANCHORED = "anchored", "Anchored"
+        ORPHANED = "orphaned", "On an earlier version"
+
+    MAX_EXACT = 500
+    MAX_CONTEXT = 32
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="passages"
+    )
+    exact = models.CharField(max_length=MAX_EXACT)
+    prefix = models.CharField(max_length=MAX_CONTEXT, blank=True)
+    suffix = models.CharField(max_length=MAX_CONTEXT, blank=True)
+    block_id = models.CharField(max_length=64)
+    offset = models.PositiveIntegerField(
+        default=0, help_text="Where in its block it starts: a hint, not a promise."
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The revision it was made on.",
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.ANCHORED
+    )
+    question = models.CharField(max_length=300, blank=True)
+    comment_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["thread", "block_id"], name="passage_thread_block")
+        ]
+
+    def __str__(self) -> str:
+        return f"Passage {self.pk}: {self.exact[:40]}"
+
+    @property
+    def is_orphaned(self) -> bool:
+        return self.state == self.State.ORPHANED
+
+    @property
+    def anchor(self) -> str:
+        return f"passage-{self.pk}"
+
+
 class CommentQuerySet(models.QuerySet):
     def shown(self) -> CommentQuerySet:
         """Comments a reader sees: published ones, and placeholders of deleted or
@@ -95,6 +155,15 @@ class Comment(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     depth = models.PositiveIntegerField(default=0)
+    # Set on a top-level comment about a passage of the article; its replies
+    # belong to its conversation, not to the passage.
+    passage = models.ForeignKey(
+        Passage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -41,6 +41,14 @@ def clean_sort(value: str | None) -> str:
     return value if value in Comment.SORTS else settings.DISCUSSION_DEFAULT_SORT
 
 
+FILTERS = ("passages",)
+
+
+def clean_filter(value: str | None) -> str:
+    """ "passages" (only comments about a passage) or "" (every comment)."""
+    return value if value in FILTERS else ""
+
+
 # --- cursors: where the next page starts ---------------------------------------------
 def make_cursor(comment: Comment, sort: str) -> str:
     data = {"t": comment.created_at.isoformat(), "i": comment.pk}
@@ -102,6 +110,7 @@ class DiscussionPage:
     next_cursor: str | None
     total: int
     starts_at_beginning: bool = True
+    filter: str = ""
 
     @property
     def is_partial(self) -> bool:
@@ -168,20 +177,25 @@ def discussion_page(
     limit: int | None = None,
     replies_limit: int | None = -1,
     start_at: Comment | None = None,
+    filter: str = "",
 ) -> DiscussionPage:
     """A page of the discussion: `limit` top-level comments after `cursor` (or
-    from `start_at`, a permalinked thread), each with its first replies.
+    from `start_at`, a permalinked thread), each with its first replies, and
+    with the passage it is about. `filter` "passages": only comments about one.
 
     `replies_limit` -1 means the configured preview; None means every reply.
     """
     sort = clean_sort(sort)
+    filter = clean_filter(filter)
     limit = limit or settings.DISCUSSION_PAGE_SIZE
     if replies_limit == -1:
         replies_limit = settings.DISCUSSION_REPLIES_SHOWN
     if thread is None:
-        return DiscussionPage(None, sort, [], None, 0)
+        return DiscussionPage(None, sort, [], None, 0, filter=filter)
     roots = Comment.objects.shown().for_thread(thread).top_level().with_author()
-    roots = roots.sorted_by(sort)
+    if filter == "passages":
+        roots = roots.filter(passage__isnull=False)
+    roots = roots.select_related("passage").sorted_by(sort)
     position = parse_cursor(cursor)
     starts_at_beginning = position is None and start_at is None
     if start_at is not None:
@@ -200,4 +214,5 @@ def discussion_page(
         next_cursor=make_cursor(page[-1], sort) if has_more else None,
         total=thread.comment_count,
         starts_at_beginning=starts_at_beginning,
+        filter=filter,
     )

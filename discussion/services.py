@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from accounts.names import clean_display_name, is_reserved_name
 from newsroom.services import article_scope, listings_changed
-from pagecache.generations import bump
+from pagecache.generations import CONTENT, bump, version
 
-from . import markup, statements
-from .models import Comment, Thread, Vote
+from . import anchoring, markup, passages, statements
+from .models import Comment, Passage, Thread, Vote
 from .readers import Reader, over_limit
 
 
@@ -211,10 +211,29 @@ def post_comment(
     name: str = "",
     email: str = "",
     website: str = "",
+    passage: anchoring.Anchor | None = None,
+    passage_id: int | None = None,
 ) -> Comment:
     """Stores a comment and counts it, or returns the identical one this reader
-    has just posted (a double submission is stored once)."""
+    has just posted (a double submission is stored once).
+
+    A top-level comment may be about a passage of the article: one the reader
+    selected (`passage`, checked against the live version of the article) or
+    one already there (`passage_id`), whose count it adds to.
+    """
     body = clean_body(body)
+    revision_id = None
+    if passage is not None or passage_id is not None:
+        if parent_id is not None:
+            raise InvalidInput({"passage": "A reply answers a comment, not a passage."})
+        if passage is not None and passage_id is not None:
+            raise InvalidInput({"passage": "Comment on one passage at a time."})
+        if passage is not None:
+            passage, revision_id = clean_passage(article.pk, passage)
+        elif not Passage.objects.filter(
+            pk=passage_id, thread__article_id=article.pk
+        ).exists():
+            raise InvalidInput({"passage_id": "That passage is not in this article."})
     if reader.user is None:
         name, email, website = clean_guest(name, email, website)
     else:
@@ -234,8 +253,13 @@ def post_comment(
     # against the reader's rate limit. The cache remembers this reader's recent
     # post of these words here (its id), so the common case (not a twin) costs no
     # query; the database has the last word under the lock below.
+    about = passage_id or (
+        markup.fingerprint(f"{passage.block_id}:{passage.offset}:{passage.exact}")
+        if passage
+        else ""
+    )
     recent_key = (
-        f"discussion:recent:{article.pk}:{reader.key}:{parent_id}:{fingerprint}"
+        f"discussion:recent:{article.pk}:{reader.key}:{parent_id}:{about}:{fingerprint}"
     )
     if (recent_id := cache.get(recent_key)) and (
         twin := Comment.objects.filter(
@@ -268,6 +292,9 @@ def post_comment(
                 comment.root_id, comment.depth = _replied_to(
                     parent_id, comment.thread_id
                 )
+            if passage is not None:
+                passage_id = _passage_for(comment.thread_id, passage, revision_id)
+            comment.passage_id = passage_id
             # Asked again under the thread's lock, where a concurrent twin has
             # committed; finding one undoes the counting above.
             if twin_id := statements.find_twin(
@@ -275,12 +302,17 @@ def post_comment(
                 reader_key=reader.key,
                 body_hash=fingerprint,
                 parent_id=parent_id,
+                passage_id=passage_id,
                 since=since(),
             ):
                 raise _Twin(twin_id)
             comment.save(force_insert=True)
             if parent_id is not None:
                 statements.count_reply(parent_id, comment.root_id)
+            if passage_id is not None:
+                Passage.objects.filter(pk=passage_id).update(
+                    comment_count=F("comment_count") + 1
+                )
             _after_change(article.pk, counted=True)
             transaction.on_commit(
                 lambda: cache.set(
@@ -369,6 +401,10 @@ def delete_comment(
         comment.body_source = comment.body_html = ""
         comment.save(update_fields=["is_deleted", "body_source", "body_html"])
         thread_changes = {"comment_count": F("comment_count") - 1}
+        if comment.passage_id is not None:
+            Passage.objects.filter(pk=comment.passage_id).update(
+                comment_count=F("comment_count") - 1
+            )
         if comment.reply_count == 0:
             _take_out_of_counts(comment, thread_changes)
         _bump_thread(comment.thread_id, **thread_changes)
@@ -453,6 +489,14 @@ def _recount(comment: Comment) -> None:
             Comment.objects.filter(pk=ancestor_id)
             .values_list("parent_id", flat=True)
             .first()
+        )
+    if comment.passage_id is not None:
+        Passage.objects.filter(pk=comment.passage_id).update(
+            comment_count=Comment.objects.filter(
+                passage_id=comment.passage_id,
+                state=Comment.State.PUBLISHED,
+                is_deleted=False,
+            ).count()
         )
     root_id = comment.root_id or comment.pk
     descendants = Comment.objects.shown().filter(root_id=root_id).count()
@@ -548,3 +592,131 @@ def _article_id(thread_id: int) -> int:
         )
         cache.set(key, article_id, timeout=None)
     return article_id
+
+
+# --- passages -------------------------------------------------------------------
+_ANCHOR_FIELDS = ["exact", "prefix", "suffix", "block_id", "offset", "state"]
+
+
+def reanchor_passages(*, article, revision=None) -> list[Passage]:
+    """Finds the article's passages again in its newly published body.
+
+    Each passage follows its words (discussion.anchoring) or, when they cannot
+    be found with confidence, is orphaned; an orphaned passage whose words come
+    back is anchored again. The article's cached pages go once this commits, for
+    their highlights moved. Returns the passages that changed.
+    """
+    thread = Thread.objects.filter(article_id=article.pk).first()
+    if thread is None:
+        return []
+    found_passages = list(thread.passages.all())
+    if not found_passages:
+        return []
+    blocks = passages.block_texts(article.body)
+    changed = []
+    for passage in found_passages:
+        before = [getattr(passage, name) for name in _ANCHOR_FIELDS]
+        found = anchoring.resolve(blocks, passage_anchor(passage))
+        if found is None:
+            passage.state = Passage.State.ORPHANED
+        else:
+            passage.state = Passage.State.ANCHORED
+            for name in ("exact", "prefix", "suffix", "block_id", "offset"):
+                setattr(passage, name, getattr(found.anchor, name))
+        if [getattr(passage, name) for name in _ANCHOR_FIELDS] != before:
+            changed.append(passage)
+    if changed:
+        with transaction.atomic():
+            Passage.objects.bulk_update(changed, _ANCHOR_FIELDS)
+            _bump_thread(thread.pk)
+            _after_change(article.pk, counted=False)
+    return changed
+
+
+def passage_anchor(passage: Passage) -> anchoring.Anchor:
+    return anchoring.Anchor(
+        exact=passage.exact,
+        prefix=passage.prefix,
+        suffix=passage.suffix,
+        block_id=passage.block_id,
+        offset=passage.offset,
+    )
+
+
+def live_block_texts(article_id: int) -> tuple[dict[str, str], int | None]:
+    """The text of each block of the live article a passage can be in, and the
+    id of the live revision; kept until anything is next published."""
+    from newsroom.models import ArticlePage
+
+    key = f"discussion:blocks:{article_id}:{version(CONTENT)}"
+    found = cache.get(key)
+    if found is None:
+        page = ArticlePage.objects.only("body", "live_revision").get(pk=article_id)
+        found = (passages.block_texts(page.body), page.live_revision_id)
+        cache.set(key, found, timeout=600)
+    return found
+
+
+def clean_passage(
+    article_id: int, selection: anchoring.Anchor
+) -> tuple[anchoring.Anchor, int | None]:
+    """A reader's selection as the anchor to store, with the live revision's id,
+    or InvalidInput: the words must be in the live article's block, where the
+    offset says (or, said wrongly, where the surroundings agree best)."""
+    exact = selection.exact or ""
+    if not exact.strip():
+        raise InvalidInput({"passage": "Select the words you want to comment on."})
+    if len(exact) > Passage.MAX_EXACT:
+        raise InvalidInput(
+            {
+                "passage": f"A passage can be at most {Passage.MAX_EXACT} "
+                f"characters; this one has {len(exact):,}."
+            }
+        )
+    if _has_control_characters(exact):
+        raise InvalidInput({"passage": "The passage contains control characters."})
+    blocks, revision_id = live_block_texts(article_id)
+    text = blocks.get(selection.block_id or "")
+    if text is None:
+        raise InvalidInput(
+            {"passage": "That part of the article cannot be commented on."}
+        )
+    start = anchoring.locate_in_block(text, selection)
+    if start is None:
+        raise InvalidInput(
+            {
+                "passage": "Those words are not in that paragraph. Select words "
+                "within one paragraph of the article as it is now."
+            }
+        )
+    anchor = anchoring.anchor_at(text, start, start + len(exact), selection.block_id)
+    return anchor, revision_id
+
+
+def _passage_for(
+    thread_id: int, anchor: anchoring.Anchor, revision_id: int | None
+) -> int:
+    """The id of the thread's passage at these words, made if it is the first
+    comment on them (readers who select the same words share one passage)."""
+    same = (
+        Passage.objects.filter(
+            thread_id=thread_id,
+            block_id=anchor.block_id,
+            offset=anchor.offset,
+            exact=anchor.exact,
+            state=Passage.State.ANCHORED,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if same is not None:
+        return same
+    return Passage.objects.create(
+        thread_id=thread_id,
+        exact=anchor.exact,
+        prefix=anchor.prefix,
+        suffix=anchor.suffix,
+        block_id=anchor.block_id,
+        offset=anchor.offset,
+        revision_id=revision_id,
+    ).pk

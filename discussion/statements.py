@@ -57,13 +57,17 @@ def find_twin(
     body_hash: str,
     parent_id: int | None,
     since: datetime,
+    passage_id: int | None = None,
 ) -> int | None:
     """The id of the first comment since `since` by the same reader, with the
-    same body, in reply to the same comment, that is still there."""
+    same body, in reply to the same comment (or about the same passage), that
+    is still there."""
     parent = "parent_id IS NULL" if parent_id is None else "parent_id = %s"
+    parent += (
+        " AND passage_id IS NULL" if passage_id is None else " AND passage_id = %s"
+    )
     params = [thread_id, reader_key, body_hash, _db_datetime(Comment, since), False]
-    if parent_id is not None:
-        params.append(parent_id)
+    params += [value for value in (parent_id, passage_id) if value is not None]
     _, row = _execute(
         Comment,
         "SELECT id FROM {table} WHERE thread_id = %s AND reader_key = %s"

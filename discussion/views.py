@@ -31,10 +31,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from newsroom.services import ArticleRef, live_article
 
 from . import services
+from .anchoring import Anchor
 from .forms import CommentForm, EditForm, field_label, form_stamp
 from .models import Comment, Thread, Vote
 from .readers import READER_COOKIE, RECENT_COOKIE, Reader
 from .reading import (
+    clean_filter,
     clean_sort,
     conversations_for,
     discussion_page,
@@ -148,9 +150,12 @@ def post(request, article_id: int):
     data = form.cleaned_data
     context = {"article": article, "form_data": request.POST, "stamp": form_stamp()}
     if form.errors:
-        return _error(
-            request, {"parent_id": "Reply to a comment by its number."}, 400, **context
-        )
+        field = "parent_id" if "parent_id" in form.errors else "passage"
+        message = {
+            "parent_id": "Reply to a comment by its number.",
+            "passage": "Select the passage again.",
+        }[field]
+        return _error(request, {field: message}, 400, **context)
     if form.looks_automated():
         return _error(
             request,
@@ -172,6 +177,16 @@ def post(request, article_id: int):
             name=data["name"],
             email=data["email"],
             website=data["website"],
+            passage=Anchor(
+                exact=data["passage_exact"],
+                prefix=data["passage_prefix"],
+                suffix=data["passage_suffix"],
+                block_id=data["passage_block"],
+                offset=data["passage_offset"] or 0,
+            )
+            if data["passage_block"]
+            else None,
+            passage_id=data["passage_id"],
         )
     except services.DiscussionError as error:
         return _refused(request, error, **context)
@@ -324,6 +339,7 @@ def more(request, article_id: int):
         thread,
         sort=clean_sort(request.GET.get("sort")),
         cursor=request.GET.get("cursor"),
+        filter=clean_filter(request.GET.get("filter")),
     )
     return render(
         request,

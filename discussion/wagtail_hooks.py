@@ -7,7 +7,8 @@ from wagtail import hooks
 
 from newsroom import extensions
 
-from .models import Comment
+from .models import Comment, Passage
+from .passages import mark_passages
 from .readers import SORT_COOKIE
 from .reading import thread_of
 from .templatetags.discussion_tags import discussion_section
@@ -38,9 +39,44 @@ def section(request, article) -> str:
     return discussion_section({"request": request}, article)
 
 
+@hooks.register(extensions.BODY_BLOCK_HTML)
+def passages_in_body(article):
+    """Marks the passages readers commented on in the body, each with its count,
+    so they show without the script and in cached pages. One query a page."""
+    if not article.comments_enabled or not article.pk:
+        return None
+    by_block: dict[str, list[Passage]] = {}
+    for passage in Passage.objects.filter(
+        thread__article_id=article.pk,
+        state=Passage.State.ANCHORED,
+        comment_count__gt=0,
+    ).order_by("offset", "pk"):
+        by_block.setdefault(passage.block_id, []).append(passage)
+    if not by_block:
+        return None
+
+    def rewrite(block, html: str) -> str:
+        found = by_block.get(block.id)
+        return mark_passages(html, found, passage_count) if found else html
+
+    return rewrite
+
+
+def passage_count(passage: Passage) -> str:
+    n = passage.comment_count
+    return format_html(
+        '<a class="passage__count" href="?filter=passages#comments" '
+        'data-passage-open="{}" aria-label="{} comment{} on this passage">{}</a>',
+        passage.pk,
+        n,
+        "" if n == 1 else "s",
+        n,
+    )
+
+
 @hooks.register(extensions.ARTICLE_SCRIPTS)
 def script(article) -> list[str]:
-    return ["js/discussion.js"] if article.comments_enabled else []
+    return ["js/discussion.js", "js/passages.js"] if article.comments_enabled else []
 
 
 @hooks.register(extensions.STRUCTURED_DATA)

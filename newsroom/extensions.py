@@ -21,6 +21,10 @@ BYLINE_ITEMS = "newsroom_byline_items"
 ARTICLE_SECTIONS = "newsroom_article_sections"
 # fn(article) -> list of static paths: module scripts the article page loads.
 ARTICLE_SCRIPTS = "newsroom_article_scripts"
+# fn(article) -> None, or fn(block, html) -> html (safe): asked once each time an
+# article's body is rendered; the function it returns may rewrite the rendered
+# HTML of each body block it is given (the discussion marks passages this way).
+BODY_BLOCK_HTML = "newsroom_body_block_html"
 # fn(article, data: dict) -> None: adds to the article's JSON-LD NewsArticle.
 STRUCTURED_DATA = "newsroom_structured_data"
 # fn(request, article, response) -> None: a last look at the article's response

@@ -15,10 +15,26 @@ from django.utils.safestring import mark_safe
 from ..forms import form_stamp
 from ..models import Comment
 from ..readers import RECENT_COOKIE, SORT_COOKIE, Reader
-from ..reading import clean_sort, discussion_page, discussion_version, thread_of
+from ..reading import (
+    clean_filter,
+    clean_sort,
+    discussion_page,
+    discussion_version,
+    thread_of,
+)
 from ..services import discussion_state
 
 register = template.Library()
+
+# The form's hidden fields for a comment about a passage (filled by passages.js).
+PASSAGE_FIELDS = (
+    "passage_exact",
+    "passage_prefix",
+    "passage_suffix",
+    "passage_block",
+    "passage_offset",
+    "passage_id",
+)
 
 
 def _int(value: str | None) -> int | None:
@@ -70,6 +86,7 @@ def discussion_section(context, article) -> str:
         "start_at": start_at,
         "cursor": request.GET.get("cursor") or None,
         "show_all": request.GET.get("all") == "1",
+        "filter": clean_filter(request.GET.get("filter")),
     }
     # Pages for anonymous readers are cached and shared, so only readers who are
     # never served from the page cache (signed in, or a guest who just commented)
@@ -90,7 +107,7 @@ def discussion_section(context, article) -> str:
         key = (
             f"discussion:section:{article.pk}:{discussion_version(article.pk)}:"
             f"{state}:{int(member)}:{sort}:{start_at.pk if start_at else ''}:"
-            f"{int(view['show_all'])}"
+            f"{int(view['show_all'])}:{view['filter']}"
         )
         section = cache.get(key)
         if section is None:
@@ -106,6 +123,7 @@ def discussion_section(context, article) -> str:
                 "reply_to": _int(request.GET.get("reply_to")),
                 "stamp": form_stamp(),
                 "max_length": settings.DISCUSSION_MAX_LENGTH,
+                "passage_fields": PASSAGE_FIELDS,
             },
             request=request,
         )
@@ -123,6 +141,7 @@ def _render_section(
         start_at=start_at,
         limit=10**9 if show_all else None,
         replies_limit=None if (show_all or start_at) else -1,
+        filter=view["filter"],
     )
     form_slot = f"<!--form-{secrets.token_hex(16)}-->"
     csrf_slot = f"csrf-{secrets.token_hex(16)}"
@@ -140,6 +159,7 @@ def _render_section(
                 ("newest", "Newest"),
                 ("votes", "Most voted"),
             ],
+            "filter": view["filter"],
             "show_all": show_all,
             "reader_key": reader_key,
             "form_slot": mark_safe(form_slot),

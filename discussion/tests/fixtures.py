@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.test import Client
 
 from discussion import services
 from discussion.readers import Reader
@@ -46,3 +47,12 @@ def post(article):
         return comment
 
     return make
+
+
+@pytest.fixture
+def api(db):
+    """A browser-like client of the JSON API that enforces CSRF, holding a token."""
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/api/v1/csrf").json()["csrf_token"]
+    client.defaults["HTTP_X_CSRFTOKEN"] = token
+    return client

@@ -12,15 +12,6 @@ from discussion.tests.fixtures import guest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api():
-    """A browser-like client that enforces CSRF, holding a token."""
-    client = Client(enforce_csrf_checks=True)
-    token = client.get("/api/v1/csrf").json()["csrf_token"]
-    client.defaults["HTTP_X_CSRFTOKEN"] = token
-    return client
-
-
 def post_json(client, url, data, **extra):
     body = data if isinstance(data, str | bytes) else json.dumps(data)
     return client.post(url, body, content_type="application/json", **extra)

@@ -54,6 +54,7 @@ def test_article_invites_comments_with_an_accessible_form(client, article):
         "Oldest",
         "Newest",
         "Most voted",
+        "Inline feedback",
     ]
     # Anonymous pages are shared from the cache: no per-reader token in them.
     assert section.select_one("input[name=csrfmiddlewaretoken]") is None

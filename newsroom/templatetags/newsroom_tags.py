@@ -107,6 +107,24 @@ def article_sections(context, article) -> str:
     )
 
 
+@register.simple_tag(takes_context=True)
+def body_block(context, article, block) -> str:
+    """A block of the article's body, rendered, as other apps rewrite it."""
+    key = f"newsroom_body_rewriters_{article.pk}"
+    rewriters = context.render_context.get(key)
+    if rewriters is None:
+        rewriters = [
+            rewrite
+            for add in extensions.get(extensions.BODY_BLOCK_HTML)
+            if (rewrite := add(article)) is not None
+        ]
+        context.render_context[key] = rewriters
+    html = block.render_as_block(context=context.flatten())
+    for rewrite in rewriters:
+        html = rewrite(block, html)
+    return mark_safe(html)
+
+
 @register.simple_tag
 def article_scripts(article) -> list[str]:
     """The static paths of the module scripts other apps need on an article."""

@@ -48,6 +48,20 @@ function currentSort(section) {
   return active ? active.dataset.sort : "oldest";
 }
 
+// "passages" while only inline feedback (comments on passages) is shown, else "".
+function currentFilter(section) {
+  const active = section.querySelector("[data-filter][aria-current]");
+  return active ? active.dataset.filter : "";
+}
+
+function listQuery(section, cursor) {
+  const query = new URLSearchParams({ sort: currentSort(section) });
+  const filter = currentFilter(section);
+  if (filter) query.set("filter", filter);
+  if (cursor) query.set("cursor", cursor);
+  return query.toString();
+}
+
 // --- the form -------------------------------------------------------------------------
 // Refusals come as a list of messages, each naming its field (data-field). A message
 // about a field the reader can see goes right under it, and the field is marked
@@ -120,8 +134,16 @@ function setUpForm(section) {
     }
   }
 
+  // A comment about a passage (see passages.js) goes back to being about the article.
+  function forgetPassage() {
+    for (const field of form.querySelectorAll("[data-passage-field]")) field.value = "";
+    const box = form.querySelector("[data-passage-box]");
+    if (box) box.hidden = true;
+  }
+
   function reset() {
     parentField.value = "";
+    forgetPassage();
     title.textContent = "Join the discussion";
     const cancel = form.querySelector("[data-cancel-reply]");
     if (cancel) cancel.remove();
@@ -133,6 +155,7 @@ function setUpForm(section) {
     if (!link) return;
     event.preventDefault();
     const comment = link.closest("[data-comment-id]");
+    forgetPassage();
     parentField.value = link.dataset.replyTo;
     title.textContent = `Reply to ${link.dataset.replyName}`;
     if (!form.querySelector("[data-cancel-reply]")) {
@@ -277,8 +300,7 @@ async function loadPage(section, url, { replace }) {
   markMyVotes(section, added);
   let more = section.querySelector("[data-load-more]");
   if (next) {
-    const sort = currentSort(section);
-    const cursor = next.dataset.nextCursor;
+    const query = listQuery(section, next.dataset.nextCursor);
     if (!more) {
       const holder = document.createElement("p");
       holder.className = "discussion__more";
@@ -288,8 +310,8 @@ async function loadPage(section, url, { replace }) {
       holder.append(more);
       list.after(holder);
     }
-    more.dataset.loadMore = `${section.dataset.moreUrl}?sort=${sort}&cursor=${cursor}`;
-    more.href = `?sort=${sort}&cursor=${cursor}#comments`;
+    more.dataset.loadMore = `${section.dataset.moreUrl}?${query}`;
+    more.href = `?${query}#comments`;
   } else if (more) {
     more.closest("p").remove();
   }
@@ -322,7 +344,17 @@ function setUpPaging(section) {
         if (link === sort) link.setAttribute("aria-current", "true");
       }
       document.cookie = `tribune_sort=${sort.dataset.sort}; path=/; max-age=31536000; samesite=lax`;
-      await loadPage(section, `${section.dataset.moreUrl}?sort=${sort.dataset.sort}`, {
+      await loadPage(section, `${section.dataset.moreUrl}?${listQuery(section)}`, {
+        replace: true,
+      });
+      return;
+    }
+    const filter = event.target.closest("[data-filter]");
+    if (filter) {
+      event.preventDefault();
+      if (filter.hasAttribute("aria-current")) filter.removeAttribute("aria-current");
+      else filter.setAttribute("aria-current", "true");
+      await loadPage(section, `${section.dataset.moreUrl}?${listQuery(section)}`, {
         replace: true,
       });
     }
@@ -357,7 +389,7 @@ function setUpPolling(section) {
   }
   show.addEventListener("click", async () => {
     banner.hidden = true;
-    await loadPage(section, `${section.dataset.moreUrl}?sort=${currentSort(section)}`, {
+    await loadPage(section, `${section.dataset.moreUrl}?${listQuery(section)}`, {
       replace: true,
     });
     setCount(section, seen);

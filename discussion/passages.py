@@ -1,0 +1,158 @@
+"""An article's body as text, block by block: what passages are found in.
+
+A block's text is what a browser gives as the `textContent` of the element that
+holds it on the page (`data-block-id`), so an offset the reader's script measures
+there is an offset here too.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from html.parser import HTMLParser
+
+# Blocks a passage can be in: running text. Headings, images, embeds and the
+# call to action are not commented on line by line.
+TEXT_BLOCKS = ("paragraph", "quote")
+
+
+class _TextOf(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def text_of(html: str) -> str:
+    """The text of an HTML fragment, as the browser's textContent has it."""
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def block_texts(body) -> dict[str, str]:
+    """The text of each block of a StreamField body a passage can be in, by
+    block id, in page order."""
+    texts = {}
+    for block in body:
+        if block.block_type == "paragraph":
+            # Rich text's stored HTML has the same text as its rendering (which
+            # would look up every linked page), so it is read as stored.
+            texts[block.id] = text_of(block.value.source)
+        elif block.block_type in TEXT_BLOCKS:
+            texts[block.id] = text_of(block.render())
+    return texts
+
+
+# --- marking passages in a block's HTML -------------------------------------------
+class _Tokens(HTMLParser):
+    """An HTML fragment as tokens that put it back together unchanged: (kind,
+    text), where the text of "data" is decoded and every other kind is raw."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tokens.append(("start:" + tag, self.get_starttag_text()))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tokens.append(("empty", self.get_starttag_text()))
+
+    def handle_endtag(self, tag):
+        self.tokens.append(("end:" + tag, f"</{tag}>"))
+
+    def handle_data(self, data):
+        self.tokens.append(("data", data))
+
+    def handle_comment(self, data):
+        self.tokens.append(("raw", f"<!--{data}-->"))
+
+    def handle_decl(self, decl):
+        self.tokens.append(("raw", f"<!{decl}>"))
+
+
+# Elements whose contents are never text a reader selects in a paragraph.
+_VOID = {"br", "img", "hr", "wbr", "input", "source", "col", "area", "embed"}
+
+
+def mark_passages(html: str, passages, count_html) -> str:
+    """`html` with the words of each passage wrapped in <mark data-passage-id>,
+    and `count_html(passage)` (HTML) put after them.
+
+    The passages' offsets are in the block's text (`text_of(html)`); a passage
+    whose words are not at its offset any more (a preview of a draft, say) is
+    left unmarked, and so is one that overlaps a passage marked before it. Its
+    words are put back as text, escaped, whatever they contain. The count goes
+    after the element the words end in when that is a link, so links never nest.
+    """
+    text = text_of(html)
+    chosen, taken_to = [], 0
+    for passage in sorted(passages, key=lambda p: (p.offset, -len(p.exact))):
+        end = passage.offset + len(passage.exact)
+        if passage.exact and text[passage.offset : end] == passage.exact:
+            if passage.offset >= taken_to:
+                chosen.append(passage)
+                taken_to = end
+    if not chosen:
+        return html
+    parser = _Tokens()
+    parser.feed(html)
+    parser.close()
+    out: list[str] = []
+    open_tags: list[str] = []
+    pending: list[str] = []  # counts waiting for a link to close
+    position, index = 0, 0
+    for kind, raw in parser.tokens:
+        if kind.startswith("start:"):
+            tag = kind[6:]
+            out.append(raw)
+            if tag not in _VOID:
+                open_tags.append(tag)
+            continue
+        if kind.startswith("end:"):
+            tag = kind[4:]
+            out.append(raw)
+            if tag in open_tags:
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(tag) :]
+            if pending and "a" not in open_tags:
+                out.extend(pending)
+                pending.clear()
+            continue
+        if kind != "data":
+            out.append(raw)
+            continue
+        start, end = position, position + len(raw)
+        position = end
+        cursor = start
+        while cursor < end:
+            passage = chosen[index] if index < len(chosen) else None
+            if passage is None or passage.offset >= end:
+                out.append(escape(raw[cursor - start :], quote=False))
+                break
+            p_start, p_end = passage.offset, passage.offset + len(passage.exact)
+            if cursor < p_start:
+                out.append(escape(raw[cursor - start : p_start - start], quote=False))
+                cursor = p_start
+                continue
+            stop = min(end, p_end)
+            first = cursor == p_start
+            out.append(
+                f'<mark class="passage" data-passage-id="{passage.pk}"'
+                + (f' id="passage-{passage.pk}"' if first else "")
+                + ">"
+                + escape(raw[cursor - start : stop - start], quote=False)
+                + "</mark>"
+            )
+            cursor = stop
+            if stop == p_end:
+                index += 1
+                count = str(count_html(passage))
+                if "a" in open_tags:
+                    pending.append(count)
+                else:
+                    out.append(count)
+    out.extend(pending)
+    return "".join(out)

@@ -1,0 +1,285 @@
+"""Passages on the article page: marked in the body by the server, quoted above
+their comments, the "Inline feedback" filter, and flat query counts."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from discussion import services
+from discussion.anchoring import Anchor
+from discussion.models import Comment, Passage
+from discussion.passages import mark_passages, text_of
+from discussion.tests.fixtures import GUEST, guest
+from newsroom.models import ArticlePage
+
+pytestmark = pytest.mark.django_db
+
+
+def count(passage) -> str:
+    return f"[{passage.pk}]"
+
+
+def at(html: str, words: str, pk: int = 1, nth: int = 0):
+    text = text_of(html)
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(words, start + 1)
+    return SimpleNamespace(pk=pk, offset=start, exact=words)
+
+
+@pytest.mark.parametrize(
+    ("html", "words", "expected"),
+    [
+        (
+            "<p>The plan would cut services.</p>",
+            "would cut",
+            '<p>The plan <mark class="passage" data-passage-id="1" id="passage-1">'
+            "would cut</mark>[1] services.</p>",
+        ),
+        (
+            "<p>The <b>plan would</b> cut.</p>",
+            "plan would cut",
+            '<p>The <b><mark class="passage" data-passage-id="1" id="passage-1">'
+            'plan would</mark></b><mark class="passage" data-passage-id="1"> cut'
+            "</mark>[1].</p>",
+        ),
+        (
+            '<p>See <a href="/x/">the report here</a> today.</p>',
+            "See the report",
+            '<p><mark class="passage" data-passage-id="1" id="passage-1">See </mark>'
+            '<a href="/x/"><mark class="passage" data-passage-id="1">the report'
+            "</mark> here</a>[1] today.</p>",
+        ),
+        (
+            "<p>Fish &amp; chips &lt;script&gt; here</p>",
+            "& chips <script>",
+            '<p>Fish <mark class="passage" data-passage-id="1" id="passage-1">'
+            "&amp; chips &lt;script&gt;</mark>[1] here</p>",
+        ),
+        (
+            "<p>One<br>two</p>",
+            "Onetwo",
+            '<p><mark class="passage" data-passage-id="1" id="passage-1">One</mark>'
+            '<br><mark class="passage" data-passage-id="1">two</mark>[1]</p>',
+        ),
+    ],
+    ids=["plain", "across bold", "ending in a link", "markup as text", "line break"],
+)
+def test_mark_passages(html, words, expected):
+    assert mark_passages(html, [at(html, words)], count) == expected
+
+
+def test_words_no_longer_at_their_offset_are_not_marked():
+    html = "<p>The plan would cut services.</p>"
+    stale = SimpleNamespace(pk=1, offset=0, exact="would cut")
+
+    assert mark_passages(html, [stale], count) == html
+
+
+def test_an_overlapping_passage_is_left_unmarked():
+    html = "<p>The plan would cut services.</p>"
+    first, second = at(html, "plan would", 1), at(html, "would cut", 2)
+
+    marked = mark_passages(html, [first, second], count)
+
+    assert 'data-passage-id="1"' in marked and 'data-passage-id="2"' not in marked
+    assert text_of(marked.replace("[1]", "")) == text_of(html)
+
+
+FIRST = "The council met on Tuesday. Critics said the plan would cut services."
+SECOND = "Officials denied it & said <b>that</b> the plan was fair."
+
+
+@pytest.fixture
+def story(make_article):
+    return make_article(
+        "Budget row",
+        body=[("paragraph", f"<p>{FIRST}</p>"), ("paragraph", f"<p>{SECOND}</p>")],
+    )
+
+
+def comment_on(article, words, block=0, body="About this", reader=None):
+    page = ArticlePage.objects.get(pk=article.pk)
+    block_id = page.body[block].id
+    text = text_of(page.body[block].value.source)
+    return services.post_comment(
+        article=article,
+        reader=reader or guest(),
+        body=body,
+        passage=Anchor(exact=words, block_id=block_id, offset=text.index(words)),
+        **GUEST,
+    )
+
+
+def soup(response) -> BeautifulSoup:
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_the_page_marks_passages_with_their_counts_and_quotes_them(client, story):
+    first = comment_on(story, "the plan would cut services")
+    comment_on(story, "the plan would cut services", body="Second view")
+    comment_on(story, "it & said that", block=1)
+
+    page = soup(client.get(story.url))
+
+    marks = page.select("[data-article-body] mark.passage")
+    assert [m.get_text() for m in marks] == [
+        "the plan would cut services",
+        "it & said ",
+        "that",
+    ]
+    assert marks[0]["id"] == f"passage-{first.passage_id}"
+    counts = page.select("[data-article-body] [data-passage-open]")
+    assert [(c.get_text(), c["aria-label"]) for c in counts] == [
+        ("2", "2 comments on this passage"),
+        ("1", "1 comment on this passage"),
+    ]
+    quote = page.select_one(f"#comment-{first.pk} .comment__passage")
+    assert quote.blockquote.get_text() == "the plan would cut services"
+    assert quote.figcaption.a["href"] == f"#passage-{first.passage_id}"
+
+
+def test_an_orphaned_passage_is_quoted_on_an_earlier_version(client, story):
+    comment = comment_on(story, "the plan would cut services")
+    page = ArticlePage.objects.get(pk=story.pk)
+    page.body = [("paragraph", "<p>Entirely new words.</p>")]
+    page.save_revision().publish()
+
+    html = soup(client.get(story.url))
+
+    assert Passage.objects.get().state == "orphaned"
+    assert not html.select("mark.passage")
+    quote = html.select_one(f"#comment-{comment.pk} .comment__passage")
+    assert quote.blockquote.get_text() == "the plan would cut services"
+    assert quote.figcaption.get_text() == "On an earlier version of this article"
+
+
+def test_inline_feedback_filter_shows_only_passage_comments(client, story, post):
+    plain = post("Plain comment", on=story)
+    about = comment_on(story, "the plan would cut services")
+
+    everything = soup(client.get(story.url))
+    only = soup(client.get(f"{story.url}?filter=passages"))
+
+    assert {li["data-comment-id"] for li in everything.select(".comments > li")} == {
+        str(plain.pk),
+        str(about.pk),
+    }
+    assert [li["data-comment-id"] for li in only.select(".comments > li")] == [
+        str(about.pk)
+    ]
+    link = only.select_one("[data-filter]")
+    assert link.get_text() == "Inline feedback" and link["aria-current"] == "true"
+    assert "filter=passages" in only.select_one("[data-sort='newest']")["href"]
+    assert only.select_one("[data-comment-count]").get_text() == "2 Comments"
+
+
+def test_markup_in_a_quote_is_shown_as_text(client, make_article):
+    article = make_article(
+        "Markup",
+        body=[("paragraph", "<p>Type &lt;script&gt;alert(1)&lt;/script&gt;</p>")],
+    )
+    comment = comment_on(article, "<script>alert(1)</script>")
+
+    response = client.get(article.url)
+
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    quote = soup(response).select_one(f"#comment-{comment.pk} .comment__passage")
+    assert quote.blockquote.get_text() == "<script>alert(1)</script>"
+
+
+def test_a_new_passage_comment_drops_the_cached_page(
+    client, story, django_capture_on_commit_callbacks
+):
+    client.get(story.url)
+    assert client.get(story.url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_on(story, "the plan would cut services")
+    response = client.get(story.url)
+
+    assert response["X-Page-Cache"] != "hit"
+    assert soup(response).select("mark.passage")
+
+
+def many_passages(article, n: int) -> None:
+    words = FIRST.split()
+    for i in range(n):
+        comment_on(article, words[i % len(words)], body=f"Comment {i}")
+
+
+def page_queries(client, path) -> int:
+    client.get(path)
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, HTTP_COOKIE="tribune_recent=1")
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("filter", ["", "passages"])
+def test_pages_with_many_passages_cost_the_same_queries(
+    client, story, django_assert_max_num_queries, filter
+):
+    query = f"?filter={filter}" if filter else ""
+    page = f"{story.url}{query}"
+    api = f"/api/v1/articles/{story.pk}/comments{query}"
+    many_passages(story, 2)
+    small = (page_queries(client, page), page_queries(client, api))
+
+    many_passages(story, 40)
+    cache.clear()
+    with django_assert_max_num_queries(small[0]):
+        big = client.get(page, HTTP_COOKIE="tribune_recent=1")
+    with django_assert_max_num_queries(small[1]):
+        client.get(api)
+
+    assert len(soup(big).select("[data-article-body] [data-passage-open]")) >= 10
+    assert len(soup(big).select(".comment__passage")) == 20
+
+
+def test_the_form_posts_a_comment_on_a_passage(client, story):
+    from discussion.tests.test_pages import form, post_url
+
+    block_id = ArticlePage.objects.get(pk=story.pk).body[0].id
+    fields = {
+        "passage_exact": "the plan would cut services",
+        "passage_block": block_id,
+        "passage_offset": str(FIRST.index("the plan")),
+    }
+
+    response = client.post(
+        post_url(story), form(**fields), HTTP_X_REQUESTED_WITH="fetch"
+    )
+
+    assert response.status_code == 201
+    comment = Comment.objects.get()
+    assert comment.passage.exact == "the plan would cut services"
+    node = BeautifulSoup(response.content, "html.parser")
+    assert node.select_one(".comment__passage blockquote").get_text() == (
+        "the plan would cut services"
+    )
+
+
+def test_the_form_refuses_a_passage_not_in_the_block(client, story):
+    from discussion.tests.test_pages import form, post_url
+
+    block_id = ArticlePage.objects.get(pk=story.pk).body[0].id
+
+    response = client.post(
+        post_url(story),
+        form(passage_exact="words nobody wrote", passage_block=block_id),
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+
+    assert response.status_code == 400
+    assert "within one paragraph" in response.content.decode()
+    assert not Comment.objects.exists() and not Passage.objects.exists()

@@ -1,0 +1,156 @@
+"""Comments on a passage in a real browser: select, comment, see it marked, and
+follow it through an edit of the article."""
+
+import pytest
+from playwright.sync_api import expect
+
+from discussion.models import Comment, Passage
+from newsroom.models import ArticlePage
+from tests.test_browser_discussion import fill_guest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def fast_forms(settings):
+    settings.DISCUSSION_MIN_FILL_SECONDS = 0
+
+
+FIRST = "The council met on Tuesday. Critics said the plan would cut services."
+SECOND = "Officials denied it and said that libraries would stay open."
+WORDS = "the plan would cut services"
+
+
+@pytest.fixture
+def story(make_article):
+    return make_article(
+        "Budget row",
+        body=[("paragraph", f"<p>{FIRST}</p>"), ("paragraph", f"<p>{SECOND}</p>")],
+    )
+
+
+def select_with_mouse(page, block_index: int, words: str) -> None:
+    """Drags the mouse over `words` in the body's block, as a reader does."""
+    box = page.evaluate(
+        """([index, words]) => {
+          const block = document.querySelectorAll("[data-block-id]")[index];
+          const node = block.querySelector("p").firstChild;
+          const start = node.data.indexOf(words);
+          const range = document.createRange();
+          range.setStart(node, start);
+          range.setEnd(node, start + 1);
+          const first = range.getBoundingClientRect();
+          range.setStart(node, start + words.length - 1);
+          range.setEnd(node, start + words.length);
+          const last = range.getBoundingClientRect();
+          return {x1: first.left + 1, y1: first.top + first.height / 2,
+                  x2: last.right - 1, y2: last.top + last.height / 2};
+        }""",
+        [block_index, words],
+    )
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move(box["x2"], box["y2"], steps=8)
+    page.mouse.up()
+
+
+def test_a_reader_comments_on_a_selected_passage_and_it_is_marked(
+    page, live_server, story, fast_forms
+):
+    page.goto(live_server.url + story.url)
+
+    select_with_mouse(page, 0, WORDS)
+    page.get_by_role("button", name="Comment on this passage").click()
+    expect(page.locator("[data-passage-words]")).to_have_text(WORDS)
+    fill_guest(page, "Which services?")
+    page.get_by_role("button", name="Post comment").click()
+    mine = page.locator(".comments > li").last
+    mine.get_by_text("Which services?").wait_for()
+    expect(mine.locator(".comment__passage blockquote")).to_have_text(WORDS)
+
+    page.reload()
+    mark = page.locator("[data-article-body] mark.passage")
+    expect(mark).to_have_text(WORDS)
+    count = page.locator("[data-article-body] [data-passage-open]")
+    expect(count).to_have_text("1")
+    passage = Passage.objects.get()
+    assert (passage.exact, passage.comment_count) == (WORDS, 1)
+    assert Comment.objects.get().passage == passage
+
+    count.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".comment--passage")).to_have_count(1)
+    expect(page.locator("[data-filter]")).to_have_attribute("aria-current", "true")
+
+
+def test_the_mark_follows_an_edit_and_an_orphaned_comment_keeps_its_quote(
+    page, live_server, story, fast_forms
+):
+    from discussion import services
+    from discussion.anchoring import Anchor
+    from discussion.tests.fixtures import GUEST, guest
+
+    body = ArticlePage.objects.get(pk=story.pk).body
+    first, second = body[0].id, body[1].id
+    services.post_comment(
+        article=story,
+        reader=guest(),
+        body="On the plan",
+        passage=Anchor(exact=WORDS, block_id=first, offset=FIRST.index(WORDS)),
+        **GUEST,
+    )
+    services.post_comment(
+        article=story,
+        reader=guest(),
+        body="On the libraries",
+        passage=Anchor(
+            exact="libraries", block_id=second, offset=SECOND.index("libraries")
+        ),
+        **GUEST,
+    )
+
+    page_ = ArticlePage.objects.get(pk=story.pk)
+    page_.body = [
+        {"type": "paragraph", "value": f"<p>Late news. {FIRST}</p>", "id": first},
+        {
+            "type": "paragraph",
+            "value": "<p>Officials declined to comment.</p>",
+            "id": second,
+        },
+    ]
+    page_.save_revision().publish()
+    page.goto(live_server.url + story.url)
+
+    mark = page.locator("[data-article-body] mark.passage")
+    expect(mark).to_have_count(1)
+    expect(mark).to_have_text(WORDS)
+    orphan = page.locator(".comment", has_text="On the libraries")
+    expect(orphan.locator(".comment__passage blockquote")).to_have_text("libraries")
+    expect(orphan.locator(".comment__passage figcaption")).to_have_text(
+        "On an earlier version of this article"
+    )
+
+
+def test_a_selection_made_without_a_mouse_is_offered_to_the_keyboard(
+    page, live_server, story
+):
+    # Keyboard (caret browsing) and touch selections end as a selection change,
+    # with no mouse event: the button comes all the same, and works from the keys.
+    page.goto(live_server.url + story.url)
+    page.evaluate(
+        """(words) => {
+          const node = document.querySelector("[data-block-id] p").firstChild;
+          const start = node.data.indexOf(words);
+          window.getSelection().setBaseAndExtent(
+            node, start, node, start + words.length);
+        }""",
+        WORDS,
+    )
+
+    button = page.get_by_role("button", name="Comment on this passage")
+    button.wait_for()
+    button.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("[data-passage-words]")).to_have_text(WORDS)
+    expect(page.locator("#comment-body")).to_be_focused()
