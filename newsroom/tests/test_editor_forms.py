@@ -1,0 +1,61 @@
+"""What an editor sees in the article form, and what saving authors and settings does."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from newsroom.models import SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = get_user_model().objects.create_superuser("ed", "ed@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+def test_the_article_form_offers_only_switches_that_do_something(editor, make_article):
+    article = make_article("Switches")
+
+    html = editor.get(f"/admin/pages/{article.pk}/edit/").content.decode()
+
+    assert 'name="comments_enabled"' in html
+    assert 'name="comments_closed"' in html
+    # Ratings do not exist yet: a switch that nothing reads is not offered.
+    assert 'name="rating_enabled"' not in html
+
+
+def test_saving_an_author_refreshes_cached_pages_once_committed(
+    client, author, make_article, django_capture_on_commit_callbacks
+):
+    article = make_article("Bylines")
+    client.get(article.url)
+    assert client.get(article.url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        author.name = "Ada Quill-Moss"
+        author.save()
+    # Not before the commit: a reader in between would cache the old byline.
+    assert client.get(article.url)["X-Page-Cache"] == "hit"
+    for callback in pending:
+        callback()
+
+    page = client.get(article.url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Ada Quill-Moss" in page.content.decode()
+
+
+def test_renaming_the_site_refreshes_cached_pages(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    client.get("/")
+    settings = SiteSettings.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        settings.name = "World Desk"
+        settings.save()
+
+    page = client.get("/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "World Desk" in page.content.decode()
