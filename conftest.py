@@ -26,6 +26,8 @@ def _test_settings(settings, tmp_path):
         },
     }
     settings.SITE_URL = "http://testserver"
+    # A password costs a million PBKDF2 rounds in production; tests make hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         settings.CACHES = {
