@@ -12,12 +12,18 @@ pytest_plugins = [
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    # Tasks run at once, so search indexing happens inside the test; media go to a
-    # per-test folder; static files come from the source tree, unhashed.
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+def _test_settings(request, settings, tmp_path):
+    # Background tasks (search indexing, Wagtail's reference index, mail) are only
+    # queued: most tests need none of them, and running them made every published
+    # page slower. Tests marked `tasks` (search) and tests with the `smtp_server`
+    # (mail) run them at once, inside the test. Media go to a per-test folder;
+    # static files come from the source tree, unhashed.
+    backend = (
+        "immediate.ImmediateBackend"
+        if request.node.get_closest_marker("tasks")
+        else "dummy.DummyBackend"
+    )
+    settings.TASKS = {"default": {"BACKEND": f"django_tasks.backends.{backend}"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -55,6 +55,7 @@ def test_reader_pages_send_security_headers(client, make_article):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
+@pytest.mark.tasks  # the search page lists the indexed article
 def test_pages_have_no_inline_script_or_style(client, make_article):
     article = make_article(image=True, tags=["x"])
 
