@@ -72,7 +72,25 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+def local_site_url(host: str, port: str | int) -> str:
+    """The address a browser on this machine opens for a server bound to host:port.
+
+    `manage.py serve` binds HOST and PORT; without SITE_URL, links in mail, feeds
+    and the sitemap must point at that same server. A wildcard address (0.0.0.0,
+    ::) is not one a browser can open, so the loopback name stands in for it.
+    """
+    host = {"0.0.0.0": "127.0.0.1", "::": "localhost", "[::]": "localhost"}.get(
+        host, host
+    )
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+SITE_URL = (
+    env("SITE_URL") or local_site_url(env("HOST") or "127.0.0.1", env("PORT") or 8000)
+).rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
     [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
@@ -119,6 +137,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",
+    "config.middleware.LongURLMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -243,6 +262,10 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "newsroom.forms.ImageForm"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp", "bmp": "png"}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []  # embeds are rendered by newsroom.blocks, never fetched
+# The admin calls no third party: Gravatar would receive a hash of each editor's
+# e-mail address, the update check tells wagtail.org who runs which version.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 TAGGIT_CASE_INSENSITIVE = True
 
 # --- Page cache (pagecache) -----------------------------------------------------

@@ -17,13 +17,19 @@ def form_stamp() -> str:
 
 
 class CommentForm(forms.Form):
-    """Parses a submitted comment; the rules themselves live in services."""
+    """Parses a submitted comment; the rules themselves live in services.
 
-    body = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    The labels are the ones the form shows when it comes back with errors, and
+    name the fields in the list of what went wrong.
+    """
+
+    body = forms.CharField(
+        label="Your comment", required=False, strip=False, widget=forms.Textarea
+    )
     parent_id = forms.IntegerField(required=False, min_value=1)
-    name = forms.CharField(required=False, strip=False)
-    email = forms.CharField(required=False)
-    website = forms.CharField(required=False)
+    name = forms.CharField(label="Name", required=False, strip=False)
+    email = forms.CharField(label="E-mail", required=False)
+    website = forms.CharField(label="Website", required=False)
     # Left empty by people (it is hidden from them), filled in by robots.
     homepage = forms.CharField(required=False)
     stamp = forms.CharField(required=False)
@@ -39,4 +45,12 @@ class CommentForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    body = forms.CharField(
+        label="Your comment", required=False, strip=False, widget=forms.Textarea
+    )
+
+
+def field_label(name: str) -> str | None:
+    """What the comment form calls a field; None for fields a reader never sees."""
+    field = CommentForm.base_fields.get(name)
+    return field.label if field else None

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from newsroom.services import ArticleRef, live_article
 
 from . import services
-from .forms import CommentForm, EditForm, form_stamp
+from .forms import CommentForm, EditForm, field_label, form_stamp
 from .models import Comment, Thread, Vote
 from .readers import READER_COOKIE, RECENT_COOKIE, Reader
 from .reading import (
@@ -79,11 +79,19 @@ def _forgery_refusal(request) -> HttpResponse | None:
 
 
 def _error(request, errors: dict, status: int, **context) -> HttpResponse:
-    template = (
-        "discussion/errors_fragment.html"
-        if _is_fetch(request)
-        else ("discussion/problem.html")
-    )
+    if _is_fetch(request):
+        template = "discussion/errors_fragment.html"
+    else:
+        # The page names each field as its form does; the script's fragment
+        # leaves that to the form on the page.
+        template = "discussion/problem.html"
+        context["problems"] = [
+            {"field": field, "label": field_label(field), "message": message}
+            for field, message in errors.items()
+        ]
+        context["labels"] = {
+            name: field_label(name) for name in ("body", "name", "email", "website")
+        }
     response = render(request, template, {"errors": errors, **context}, status=status)
     if "retry_after" in context:
         response["Retry-After"] = str(context["retry_after"])

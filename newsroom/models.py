@@ -36,8 +36,22 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
+class ShownOnManyPages:
+    """A model whose rows many pages show (the site's identity, bylines): saving
+    or deleting one makes every cached page stale, once the change commits."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
+
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
+class SiteSettings(ShownOnManyPages, BaseSiteSetting):
     """The site's identity: what the header, feeds and share cards say."""
 
     name = models.CharField(max_length=100, default="Global News")
@@ -78,18 +92,8 @@ class SiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = "site settings"
 
-    # Every page shows the site's identity: a change makes them all stale.
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()
 
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
-
-
-class Author(index.Indexed, models.Model):
+class Author(ShownOnManyPages, index.Indexed, models.Model):
     """A writer with a public profile page listing their articles."""
 
     name = models.CharField(max_length=120)
@@ -131,16 +135,6 @@ class Author(index.Indexed, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("newsroom:author", args=[self.slug])
-
-    # Bylines and author boxes are on many pages: a change makes them stale.
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
 
 
 class ArticleTag(TaggedItemBase):

@@ -105,17 +105,78 @@ def test_a_reader_sees_their_own_votes_after_reloading(
     other.context.close()
 
 
-def test_errors_show_next_to_the_form_and_nothing_is_stored(
+def described_by(page, selector):
+    """The text of the elements that describe a field (aria-describedby)."""
+    return page.locator(selector).evaluate(
+        "field => (field.getAttribute('aria-describedby') || '').split(' ')"
+        ".filter(Boolean).map(id => document.getElementById(id).textContent)"
+    )
+
+
+def test_field_errors_show_next_to_their_fields_until_fixed(
     page, live_server, article, fast_forms
 ):
     page.goto(live_server.url + article.url)
+    post_button = page.get_by_role("button", name="Post comment")
 
-    fill_guest(page, "Hello", name="Admin", email="not-an-email")
+    fill_guest(page, "", name="Admin", email="not-an-email")
+    post_button.click()
+
+    body = page.locator("#comment-body")
+    expect(body).to_have_attribute("aria-invalid", "true")
+    expect(body).to_be_focused()
+    assert described_by(page, "#comment-body")[0] == "Write something before posting."
+    assert body.locator("xpath=..").locator(".field__error").inner_text() == (
+        "Write something before posting."
+    )
+    expect(page.locator("[data-form-errors]")).to_be_hidden()
+    assert Comment.objects.count() == 0
+
+    body.fill("Hello")
+    post_button.click()
+
+    name, email = page.locator("#comment-name"), page.locator("#comment-email")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(name).to_be_focused()
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(body).not_to_have_attribute("aria-invalid", "true")
+    assert described_by(page, "#comment-body") == [
+        page.locator("#comment-body-help").inner_text()
+    ]
+    assert described_by(page, "#comment-name") == [
+        "That name is reserved. Please choose another."
+    ]
+    assert described_by(page, "#comment-email") == [
+        "Enter a valid e-mail address.",
+        "Never shown to anyone.",
+    ]
+    assert page.locator(".comment-form .field__error").all_inner_texts() == [
+        "That name is reserved. Please choose another.",
+        "Enter a valid e-mail address.",
+    ]
+    assert Comment.objects.count() == 0
+
+    name.fill("Asher")
+    email.fill("asher@example.org")
+    post_button.click()
+
+    page.locator(".comments > li").get_by_text("Hello").wait_for()
+    expect(page.locator(".comment-form [aria-invalid]")).to_have_count(0)
+    expect(page.locator(".comment-form .field__error")).to_have_count(0)
+    assert described_by(page, "#comment-email") == ["Never shown to anyone."]
+    assert Comment.objects.count() == 1
+
+
+def test_errors_about_the_whole_form_show_above_it(page, live_server, article):
+    page.goto(live_server.url + article.url)
+
+    fill_guest(page, "Hello")  # faster than DISCUSSION_MIN_FILL_SECONDS allows
     page.get_by_role("button", name="Post comment").click()
 
-    errors = page.locator("[data-form-errors]")
-    errors.get_by_text("reserved").wait_for()
-    assert "valid e-mail" in errors.inner_text()
+    box = page.locator("[data-form-errors]")
+    expect(box).to_contain_text("could not be posted")
+    expect(box).to_be_focused()
+    expect(page.locator(".comment-form [aria-invalid]")).to_have_count(0)
     assert Comment.objects.count() == 0
 
 

@@ -170,3 +170,55 @@ def test_editor_writes_and_publishes_an_article(
     assert title in search
     page.goto(live_server.url + article.url)
     assert page.get_by_role("heading", level=1).inner_text() == title
+
+
+def test_long_unbroken_words_never_widen_a_narrow_page(
+    browser, live_server, make_article, author, post
+):
+    word = "Unbroken" * 25  # 200 characters, no place to break
+    author.name = "Name" * 30
+    author.save()
+    story = make_article(f"Title {word}", tags=["long"])
+    make_article(f"Teaser {word}", tags=["long"])  # shows as a related article
+    post(f"Comment {word}", on=story, name="Guest" * 10)
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    try:
+        for path in [
+            f"/search/?q={word}",
+            story.url,
+            "/",
+            author.get_absolute_url(),
+        ]:
+            page.goto(live_server.url + path)
+            assert page.get_by_text(word).first.is_visible(), path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, path
+    finally:
+        context.close()
+
+
+def test_front_page_leaves_no_hole_under_the_lead_story(
+    page, live_server, make_article
+):
+    for n in range(7):
+        make_article(
+            f"Report {n}: a headline long enough to run over a few lines in a column",
+            image=True,
+            days_ago=n + 1,
+        )
+
+    page.goto(live_server.url + "/")
+
+    # The distance from the lead story down to whatever comes next under it.
+    gap = page.evaluate(
+        """() => {
+        const lead = document.querySelector(".card--lead").getBoundingClientRect();
+        const under = [...document.querySelectorAll("main .rule-heading, main .card")]
+          .map((node) => node.getBoundingClientRect())
+          .filter((box) => box.top >= lead.bottom - 1)
+          .filter((box) => box.left < lead.right && box.right > lead.left);
+        return Math.min(...under.map((box) => box.top)) - lead.bottom;
+      }"""
+    )
+    assert 0 <= gap <= 48

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,51 @@ def test_admin_may_frame_its_own_previews(client):
     response = client.get("/admin/login/")
 
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def directives(response) -> dict[str, list[str]]:
+    """The response's CSP, directive by directive (nonces, new each time, left out)."""
+    policy = response["Content-Security-Policy"]
+    return {
+        name: [v for v in values if not v.startswith("'nonce-")]
+        for name, *values in (part.split() for part in policy.split(";") if part)
+    }
+
+
+def test_an_editors_preview_may_be_framed_by_the_admin_only(client, make_article):
+    # given an editor previewing an article from its edit page
+    article = make_article("Framed in the side panel")
+    editor = get_user_model().objects.create_superuser("ed", "ed@example.org", "pw")
+    client.force_login(editor)
+    preview = f"/admin/pages/{article.pk}/edit/preview/"
+    stored = client.post(
+        preview,
+        {
+            "title": "Framed in the side panel",
+            "slug": article.slug,
+            "article_authors-TOTAL_FORMS": "0",
+            "article_authors-INITIAL_FORMS": "0",
+            "body-count": "0",
+            "comments-TOTAL_FORMS": "0",
+            "comments-INITIAL_FORMS": "0",
+        },
+    )
+    assert stored.json() == {"is_valid": True, "is_available": True}
+    # when the side panel loads it
+    response = client.get(preview, {"in_preview_panel": "true", "mode": ""})
+    # then: the admin (same origin) may frame it; the rest of the policy stays
+    assert "<h1" in response.content.decode()
+    assert "Framed in the side panel" in response.content.decode()
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    framed = directives(response)
+    assert framed["frame-ancestors"] == ["'self'"]
+    public = directives(client.get(article.url))
+    assert {**framed, "frame-ancestors": ["'none'"]} == public
+    # and the public page still refuses every frame
+    client.logout()
+    response = client.get(article.url)
+    assert directives(response)["frame-ancestors"] == ["'none'"]
+    assert response["X-Frame-Options"] == "DENY"
 
 
 def _settings_in_subprocess(**env):

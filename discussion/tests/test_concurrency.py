@@ -106,3 +106,40 @@ def test_parallel_posts_keep_the_counter_exact(article, settings):
     thread = Thread.objects.get()
     assert (thread.comment_count, thread.top_level_count) == (16, 16)
     assert Comment.objects.count() == 16
+
+
+def test_withdrawals_while_replies_and_votes_arrive_keep_every_counter_exact(
+    post, article, settings
+):
+    from discussion.tests.test_withdraw import counters, counters_from_scratch
+
+    settings.DISCUSSION_POST_RATE_PER_IP = (1000, 60)
+    settings.DISCUSSION_VOTE_RATE_PER_IP = (1000, 60)
+    top = post("Top")
+    middle = post("Middle", parent=top)
+
+    def work(i):
+        if i % 4 == 0:
+            services.withdraw_comment(comment_id=middle.pk, state="removed")
+        elif i % 4 == 1:
+            services.restore_comment(comment_id=middle.pk)
+        elif i % 4 == 2:
+            services.post_comment(
+                article=article,
+                reader=Reader(key=f"g:r{i}", ip_hash=f"ip{i}"),
+                body=f"Reply {i}",
+                parent_id=top.pk,
+                **GUEST,
+            )
+        else:
+            services.cast_vote(
+                comment_id=top.pk,
+                reader=Reader(key=f"g:v{i}", ip_hash=f"ip{i}"),
+                value=1,
+            )
+
+    errors = run_together(16, work)
+
+    assert errors == []
+    assert counters() == counters_from_scratch()
+    assert Comment.objects.get(pk=top.pk).up == 4

@@ -559,3 +559,53 @@ def test_a_members_token_never_lands_in_what_readers_wrote(client, post):
         "https://evil.example/?t=discussion-csrf-slot"
     )
     assert page.select_one("form#comment-form") is not None
+
+
+def test_refused_post_names_the_fields_as_the_form_does(client, article):
+    response = client.post(
+        post_url(article),
+        form(body="Hello", name="Admin", email="nope", website="javascript:x"),
+    )
+
+    assert response.status_code == 400
+    html = soup(response)
+    assert [li.get_text() for li in html.select(".form-errors li")] == [
+        "Name: That name is reserved. Please choose another.",
+        "E-mail: Enter a valid e-mail address.",
+        "Website: Enter a full web address starting with http:// or https://.",
+    ]
+    labels = [
+        html.select_one(f"label[for=retry-{field}]").get_text(" ", strip=True)
+        for field in ("name", "email", "website")
+    ]
+    assert labels == ["Name", "E-mail", "Website (optional)"]
+    for field in ("name", "email", "website"):
+        node = html.select_one(f"#retry-{field}")
+        assert node["aria-invalid"] == "true"
+        assert node["aria-describedby"].split()[0] == f"retry-{field}-error"
+        assert node.find_next_sibling(class_="field__error")["id"] == (
+            f"retry-{field}-error"
+        )
+    assert html.select_one("#retry-email")["aria-describedby"].split() == [
+        "retry-email-error",
+        "retry-email-help",
+    ]
+    assert html.select_one("#retry-body").get("aria-invalid") is None
+    assert html.select_one("#retry-body").get_text() == "Hello"
+    # Like the form on the article, it leaves checking to the server, whose
+    # messages are the ones shown (the browser's own would stop it being sent).
+    assert html.select_one("form.comment-form").has_attr("novalidate")
+    assert Comment.objects.count() == 0
+
+
+def test_refused_body_is_called_your_comment_as_on_the_form(client, article):
+    response = client.post(post_url(article), form(body=""))
+
+    html = soup(response)
+    assert html.select_one("label[for=retry-body]").get_text() == "Your comment"
+    assert [li.get_text() for li in html.select(".form-errors li")] == [
+        "Your comment: Write something before posting."
+    ]
+    assert "Body" not in html.get_text()
+    assert html.select_one("#retry-body")["aria-describedby"] == "retry-body-error"
+    assert Comment.objects.count() == 0

@@ -93,7 +93,7 @@ def test_body_image_uses_its_alt_text_and_caption(client, make_article):
     figures = html.select(".article__body figure.figure")
 
     assert [f.img["alt"] for f in figures] == ["Own description", "Editor's alt"]
-    assert figures[0].figcaption.get_text(" ", strip=True) == "A caption Photo: X"
+    assert figures[0].figcaption.get_text() == "A caption · Photo: X"
     assert figures[1].figcaption is None
 
 

@@ -1,4 +1,4 @@
-"""What an editor sees in the article form, and what saving authors and settings does."""
+"""The article form an editor sees, and what saving authors and settings does."""
 
 import pytest
 from django.contrib.auth import get_user_model

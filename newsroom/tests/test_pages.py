@@ -118,8 +118,8 @@ def test_article_page_shows_every_element(client, make_article, author):
     figure = html.select_one(".article__figure")
     assert figure.img["alt"] == "Students gathered outside a school"
     assert figure.img["srcset"].count("w,") >= 3  # several responsive sizes
-    assert "Students at a rally." in figure.figcaption.get_text()
-    assert "Photo: A. Person" in figure.figcaption.get_text()
+    assert figure.figcaption.get_text() == "Students at a rally. · Photo: A. Person"
+    assert figure.select_one(".credit").get_text() == "Photo: A. Person"
     toc = [(a["href"], a.get_text()) for a in html.select(".toc a")]
     assert toc == [
         ("#emergence-and-denials", "Emergence and denials"),
@@ -149,6 +149,32 @@ def test_article_page_shows_every_element(client, make_article, author):
         html.select_one("link[rel=canonical]")["href"]
         == "http://testserver" + article.url
     )
+
+
+@pytest.mark.parametrize(
+    ("caption", "credit", "shown"),
+    [
+        (
+            "Students at a rally",
+            "Photo: A. Person",
+            "Students at a rally · Photo: A. Person",
+        ),
+        ("Students at a rally", "", "Students at a rally"),
+        ("", "Photo: A. Person", "Photo: A. Person"),
+        ("", "", None),
+    ],
+    ids=["both", "caption-only", "credit-only", "neither"],
+)
+def test_featured_image_caption_and_credit_are_set_apart(
+    client, make_article, caption, credit, shown
+):
+    article = make_article(
+        image=True, featured_image_caption=caption, featured_image_credit=credit
+    )
+
+    figcaption = soup(client.get(article.url)).select_one(".article__figure figcaption")
+
+    assert (figcaption and figcaption.get_text()) == shown
 
 
 def test_toc_only_from_three_headings(client, make_article):
@@ -211,6 +237,10 @@ def test_author_page_lists_only_their_published_articles(
         mine.title
     ]
     assert "Ada covers security policy" in html.get_text()
+    # The name is the page's heading, and not said again by the box about them.
+    box = html.select_one(".author-box")
+    assert "Ada Quill" not in box.get_text()
+    assert box.select("h2, a[href='/authors/ada-quill/']") == []
 
 
 def test_tag_page_lists_tagged_articles(client, make_article):
@@ -249,6 +279,9 @@ def test_unknown_urls_give_the_styled_404(client, section, path):
     html = soup(response)
     assert html.h1.get_text() == "We couldn’t find that page"
     assert html.select_one(".brand__name").get_text() == "Global News"
+    # A missing page is nobody's canonical address, nor anything to share.
+    assert html.select("link[rel=canonical], meta[property='og:url']") == []
+    assert html.select_one("meta[name=robots]")["content"] == "noindex"
 
 
 @pytest.mark.tasks  # indexed for search, so search could show them

@@ -49,6 +49,58 @@ function currentSort(section) {
 }
 
 // --- the form -------------------------------------------------------------------------
+// Refusals come as a list of messages, each naming its field (data-field). A message
+// about a field the reader can see goes right under it, and the field is marked
+// invalid and described by it; the rest (the whole form, hidden fields) goes in the
+// box above the form. Focus moves to the first field to fix.
+function clearFieldErrors(form) {
+  for (const field of form.querySelectorAll("[aria-invalid]")) {
+    field.removeAttribute("aria-invalid");
+    const note = form.querySelector(`[data-error-for="${field.id}"]`);
+    if (note) {
+      const rest = (field.getAttribute("aria-describedby") || "")
+        .split(" ")
+        .filter((id) => id && id !== note.id);
+      if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
+      else field.removeAttribute("aria-describedby");
+      note.remove();
+    }
+    const wrapper = field.closest(".field");
+    if (wrapper) wrapper.classList.remove("field--error");
+  }
+}
+
+function showErrors(form, box, html) {
+  const messages = fragment(html);
+  for (const item of messages.querySelectorAll("[data-field]")) {
+    const field = form.elements[item.dataset.field];
+    if (!(field instanceof HTMLElement) || field.type === "hidden" || !field.id) continue;
+    const note = document.createElement("p");
+    note.className = "field__error";
+    note.id = `${field.id}-error`;
+    note.dataset.errorFor = field.id;
+    note.textContent = item.textContent;
+    field.after(note);
+    field.setAttribute("aria-invalid", "true");
+    const described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", described ? `${note.id} ${described}` : note.id);
+    const wrapper = field.closest(".field");
+    if (wrapper) wrapper.classList.add("field--error");
+    item.remove();
+  }
+  // What is left: messages about the whole form, or an answer that is no list.
+  const left = messages.querySelector("ul")
+    ? messages.querySelector("li")
+    : messages.textContent.trim();
+  if (left) {
+    box.replaceChildren(messages);
+    box.hidden = false;
+  }
+  const invalid = [...form.elements].find((field) => field.getAttribute("aria-invalid"));
+  if (invalid) invalid.focus();
+  else if (!box.hidden) box.focus();
+}
+
 function setUpForm(section) {
   const form = section.querySelector("[data-comment-form]");
   if (!form) return;
@@ -101,6 +153,8 @@ function setUpForm(section) {
     const button = form.querySelector("[type=submit]");
     button.disabled = true;
     errors.hidden = true;
+    errors.replaceChildren();
+    clearFieldErrors(form);
     try {
       const { response, html } = await send(form.action, {
         method: "POST",
@@ -139,13 +193,12 @@ function setUpForm(section) {
         added.scrollIntoView({ block: "center" });
         added.classList.add("comment--new");
       } else {
-        errors.replaceChildren(fragment(html));
-        errors.hidden = false;
-        errors.focus();
+        showErrors(form, errors, html);
       }
     } catch {
       errors.textContent = "The comment could not be sent. Check your connection and try again.";
       errors.hidden = false;
+      errors.focus();
     } finally {
       button.disabled = false;
     }

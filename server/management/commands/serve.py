@@ -11,26 +11,47 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000  # config/settings.py has the same
+
 
 class Command(BaseCommand):
     help = "Run gunicorn and the background task worker; Ctrl-C stops both."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument(
-            "--port", type=int, default=int(os.environ.get("PORT", 8000))
-        )
+        parser.add_argument("--host", default=self.env_host())
+        parser.add_argument("--port", type=int, default=self.env_port())
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2))
         )
 
+    @staticmethod
+    def env_host() -> str:
+        return os.environ.get("HOST") or DEFAULT_HOST
+
+    @staticmethod
+    def env_port() -> int:
+        return int(os.environ.get("PORT") or DEFAULT_PORT)
+
     def handle(self, *args, host, port, workers, **options):
+        if (host, port) != (self.env_host(), self.env_port()):
+            # Without SITE_URL, config/settings.py builds it from HOST and PORT,
+            # and this process read them before --host or --port. Starting again
+            # with them in the environment makes this process and every one it
+            # starts agree on the address that links in mail and feeds point to.
+            manage = os.path.join(settings.BASE_DIR, "manage.py")
+            os.execve(
+                sys.executable,
+                [sys.executable, manage, "serve", "--workers", str(workers)],
+                {**os.environ, "HOST": host, "PORT": str(port)},
+            )
         bin_dir = os.path.dirname(sys.executable)
+        address = host.strip("[]")
+        bind = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
         web = [
             os.path.join(bin_dir, "gunicorn"),
             "config.wsgi",
             "--bind",
-            f"{host}:{port}",
+            bind,
             "--workers",
             str(workers),
             # No --max-requests: a worker restarting under load makes the requests
@@ -39,6 +60,13 @@ class Command(BaseCommand):
             "--no-control-socket",
             "--graceful-timeout",
             "10",
+            # Any length of request line reaches Django: gunicorn's own limit is
+            # at most 8190 bytes and answers with a bare "URI Too Long" of its
+            # own, while a long search URL has a page to go to (the query is cut
+            # to 200 characters) and beyond config.middleware's cap the 414 is
+            # the site's own page.
+            "--limit-request-line",
+            "0",
         ]
         worker = [
             sys.executable,
@@ -53,8 +81,9 @@ class Command(BaseCommand):
             subprocess.Popen(worker, cwd=settings.BASE_DIR),
         ]
         self.stdout.write(
-            f"Serving on http://{host}:{port}/ with the task worker; Ctrl-C stops.\n"
-            f"Editors log in at http://{host}:{port}/admin/ (password: see above)."
+            f"Serving {bind} at {settings.SITE_URL}/ with the task worker; "
+            "Ctrl-C stops.\n"
+            f"Editors log in at {settings.SITE_URL}/admin/ (password: see above)."
         )
 
         stopping = False

@@ -1,13 +1,15 @@
-"""Editors get clear errors on bad image uploads, and good ones are stored."""
+"""The admin: clear errors on bad uploads, the site's own name, no third parties."""
 
 from io import BytesIO
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
+from newsroom.models import SiteSettings
 from newsroom.tests.fixtures import image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +77,31 @@ def test_good_image_upload_is_stored(editor_client):
 
     assert response.status_code == 302
     assert get_image_model().objects.filter(title="Fine").exists()
+
+
+def test_admin_dashboard_names_the_site_and_calls_no_third_party(
+    editor_client, home_page
+):
+    response = editor_client.get("/admin/")
+
+    assert response.status_code == 200
+    html = BeautifulSoup(response.content, "html.parser")
+    assert html.title.get_text() == "Dashboard - Global News"
+    assert html.h1.get_text(strip=True) == "Global News"
+    page = response.content.decode()
+    assert "gravatar" not in page.lower()  # no hash of the editor's e-mail sent out
+    assert "data-w-upgrade" not in page  # no update check against wagtail.org
+
+
+def test_admin_follows_the_site_name_in_site_settings(client, editor_client, home_page):
+    site_settings = SiteSettings.for_site(home_page.get_site())
+    site_settings.name = "The Evening Lantern"
+    site_settings.save()
+
+    dashboard = BeautifulSoup(editor_client.get("/admin/pages/").content, "html.parser")
+    client.logout()
+    login = BeautifulSoup(client.get("/admin/login/").content, "html.parser")
+
+    assert dashboard.title.get_text().endswith(" - The Evening Lantern")
+    assert login.title.get_text() == "Sign in - The Evening Lantern"
+    assert login.h1.get_text() == "Sign in to The Evening Lantern"
