@@ -1,7 +1,11 @@
 """Test-wide set-up: fixtures from each app, and the settings every test shares."""
 
+import os
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test.utils import override_settings
 
 pytest.register_assert_rewrite("tests.shared")  # a plugin too (below), imported first
 from tests.shared import settings_for_tests  # noqa: E402
@@ -13,6 +17,26 @@ pytest_plugins = [
     "tests.browser",
     "tests.shared",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_keys():
+    """With Redis, each test process keeps to keys of its own.
+
+    Workers running side by side (pytest-xdist) and other runs may share the Redis
+    database: each process gets its own key prefix, and `cache.clear()` deletes only
+    the keys under it (never FLUSHDB).
+    """
+    default = settings.CACHES["default"]
+    if "redis" not in default["BACKEND"].lower():
+        yield
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    prefix = f"{default.get('KEY_PREFIX') or 'tribune'}-test-{worker}-{os.getpid()}"
+    own = {**default, "BACKEND": "tests.cache.OwnKeysRedisCache", "KEY_PREFIX": prefix}
+    with override_settings(CACHES={"default": own}):
+        yield
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
