@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test.utils import override_settings
 
 pytest.register_assert_rewrite("tests.shared")  # a plugin too (below), imported first
-from tests.shared import settings_for_tests  # noqa: E402
+from tests.shared import copy_shared_media, settings_for_tests  # noqa: E402
 
 pytest_plugins = [
     "accounts.tests.fixtures",
@@ -49,4 +49,5 @@ def _test_settings(request, settings, tmp_path):
     run_tasks = request.node.get_closest_marker("tasks") is not None
     for name, value in settings_for_tests(tmp_path, run_tasks=run_tasks).items():
         setattr(settings, name, value)
+    copy_shared_media(request.path, settings.MEDIA_ROOT)
     cache.clear()

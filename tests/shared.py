@@ -14,9 +14,11 @@ the database when they end: a module with one of them cannot share data this way
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from django.conf import settings
@@ -82,7 +84,10 @@ def module_items(request: pytest.FixtureRequest) -> list[pytest.Item]:
 class ModuleDatabase:
     """The transaction a module's shared data lives in."""
 
-    def __init__(self, blocker, tmp: Path) -> None:
+    current: ClassVar[ModuleDatabase | None] = None  # the running module's
+
+    def __init__(self, module: Path, blocker, tmp: Path) -> None:
+        self.module = module
         self._blocker = blocker
         self.tmp = tmp
 
@@ -95,6 +100,14 @@ class ModuleDatabase:
             override_settings(**settings_for_tests(self.tmp, run_tasks=True)),
         ):
             yield
+
+
+def copy_shared_media(test: Path, media_root: Path) -> None:
+    """Gives a test of a module with shared data its own copy of the files that
+    data refers to (the demo's images), so what it writes stays its own too."""
+    shared = ModuleDatabase.current
+    if shared and shared.module == test and (shared.tmp / "media").exists():
+        shutil.copytree(shared.tmp / "media", media_root, dirs_exist_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +125,12 @@ def module_db(request, django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
+    tmp = tmp_path_factory.mktemp("module")
+    ModuleDatabase.current = ModuleDatabase(request.path, django_db_blocker, tmp)
     try:
-        yield ModuleDatabase(django_db_blocker, tmp_path_factory.mktemp("module"))
+        yield ModuleDatabase.current
     finally:
+        ModuleDatabase.current = None
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
