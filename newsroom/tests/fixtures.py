@@ -99,7 +99,7 @@ def make_author() -> Author:
 # (tests/shared.py); no test sees a site it did not ask for. In other modules, and
 # where a test commits, each test builds its own.
 
-SITE_FIXTURES = {"home_page", "section", "author"}
+SITE_FIXTURES = {"home_page", "section", "author", "shared_site"}
 _modules_sharing_a_site: dict = {}
 
 
