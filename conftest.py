@@ -1,4 +1,5 @@
-"""Test-wide set-up: fixtures from each app, and the settings every test shares."""
+"""Test-wide set-up: fixtures from each app, the settings every test shares, and
+the order tests run in."""
 
 import os
 
@@ -8,7 +9,12 @@ from django.core.cache import cache
 from django.test.utils import override_settings
 
 pytest.register_assert_rewrite("tests.shared")  # a plugin too (below), imported first
-from tests.shared import copy_shared_media, settings_for_tests  # noqa: E402
+from tests.shared import (  # noqa: E402
+    copy_shared_media,
+    is_transactional,
+    settings_for_tests,
+    uses_database,
+)
 
 pytest_plugins = [
     "accounts.tests.fixtures",
@@ -17,6 +23,33 @@ pytest_plugins = [
     "tests.browser",
     "tests.shared",
 ]
+
+# Long tests that need no database start first, beside the rest, so that no worker
+# is left running them alone at the end.
+STARTED_FIRST = ("tests/test_serve.py",)
+
+
+def pytest_collection_modifyitems(config, items):
+    # `--dist loadfile --no-loadscope-reorder` hands each worker whole files, in the
+    # order of their first test here. Files whose tests all run in a transaction go
+    # before files with a test that commits (and empties the database when it ends),
+    # and files without a database last, as pytest-django orders single tests: a
+    # test in a transaction never starts on a database another test emptied.
+    rank, first, order = {}, {}, {}
+    for n, item in enumerate(items):
+        file = item.nodeid.split("::")[0]
+        first.setdefault(file, n)
+        order[item] = n
+        if is_transactional(item):
+            rank[file] = 1
+        elif uses_database(item):
+            rank.setdefault(file, 0)
+
+    def key(item):
+        file = item.nodeid.split("::")[0]
+        return (not file.startswith(STARTED_FIRST), rank.get(file, 2), first[file])
+
+    items.sort(key=lambda item: (*key(item), order[item]))
 
 
 @pytest.fixture(scope="session", autouse=True)
