@@ -1,5 +1,5 @@
-"""Test-wide set-up: fixtures from each app, the settings every test shares, and
-the order tests run in."""
+"""Test-wide set-up: fixtures from each app, the settings every test shares, the
+order tests run in, and which run again on PostgreSQL."""
 
 import os
 
@@ -24,6 +24,20 @@ pytest_plugins = [
     "tests.shared",
 ]
 
+# The PostgreSQL leg of `make test` (`pytest -m postgres`, with Redis as the cache)
+# runs again the tests that use the database in these places, where the database
+# engine or the cache backend makes a difference: queries and their counts, row
+# locks and concurrency, search, rate limits, the page cache and the discussion's
+# caches. What needs no database (markup, names, network helpers, blocks) and the
+# browser tests run on SQLite only. A test elsewhere can be marked `postgres`.
+POSTGRES_LEG = (
+    "accounts/",
+    "discussion/",
+    "pagecache/",
+    "newsroom/tests/test_queries.py",
+    "newsroom/tests/test_search.py",
+)
+
 # Long tests that need no database start first, beside the rest, so that no worker
 # is left running them alone at the end.
 STARTED_FIRST = ("tests/test_serve.py",)
@@ -38,6 +52,8 @@ def pytest_collection_modifyitems(config, items):
     rank, first, order = {}, {}, {}
     for n, item in enumerate(items):
         file = item.nodeid.split("::")[0]
+        if file.startswith(POSTGRES_LEG) and uses_database(item):
+            item.add_marker(pytest.mark.postgres)
         first.setdefault(file, n)
         order[item] = n
         if is_transactional(item):

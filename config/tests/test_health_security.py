@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.postgres  # PostgreSQL and Redis answer too
 def test_healthz_ok_when_database_and_cache_answer(client):
     response = client.get("/healthz")
 
