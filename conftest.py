@@ -20,6 +20,7 @@ pytest_plugins = [
     "accounts.tests.fixtures",
     "discussion.tests.fixtures",
     "newsroom.tests.fixtures",
+    "ratings.tests.fixtures",
     "tests.browser",
     "tests.shared",
 ]

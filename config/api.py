@@ -5,14 +5,22 @@ from ninja import NinjaAPI
 from discussion.api import discussion_error_handler
 from discussion.api import router as discussion_router
 from discussion.services import DiscussionError
+from ratings.api import rating_error_handler
+from ratings.api import router as ratings_router
+from ratings.services import RatingError
 
 api = NinjaAPI(
     title="Tribune API",
     version="1",
     urls_namespace="api",
-    description="Articles' discussions: read, post, edit, delete and vote.",
+    description="Articles' discussions (read, post, edit, delete and vote) and "
+    "ratings (read, rate, take back).",
 )
 api.add_router("/", discussion_router)
+api.add_router("/", ratings_router)
 api.add_exception_handler(
     DiscussionError, lambda request, exc: discussion_error_handler(request, exc, api)
+)
+api.add_exception_handler(
+    RatingError, lambda request, exc: rating_error_handler(request, exc, api)
 )

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "accounts",
     "newsroom",
     "discussion",
+    "ratings",
     "demo",
     "server",
     "wagtail.contrib.settings",
@@ -304,6 +305,12 @@ DISCUSSION_POST_RATE = (env_int("DISCUSSION_POSTS_PER_MINUTE", 6), 60)
 DISCUSSION_VOTE_RATE = (env_int("DISCUSSION_VOTES_PER_MINUTE", 60), 60)
 DISCUSSION_POST_RATE_PER_IP = (env_int("DISCUSSION_POSTS_PER_MINUTE_PER_IP", 20), 60)
 DISCUSSION_VOTE_RATE_PER_IP = (env_int("DISCUSSION_VOTES_PER_MINUTE_PER_IP", 200), 60)
+
+# --- Ratings tunables ---------------------------------------------------------------
+# Ratings given, changed or taken back per minute, per reader and per IP address
+# (an IPv6 /64 counts as one address); more are refused with 429 and Retry-After.
+RATINGS_PER_MINUTE = env_int("RATINGS_PER_MINUTE", 20)
+RATINGS_PER_MINUTE_PER_IP = env_int("RATINGS_PER_MINUTE_PER_IP", 100)
 
 # --- Security ----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -29,6 +29,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
     path("discussion/", include("discussion.urls")),
+    path("ratings/", include("ratings.urls")),
     path("api/v1/", api.urls),
     path("", include("newsroom.urls")),
 ]

@@ -1160,3 +1160,6 @@ COMMENTS = [
         "reply_to_first": True,
     },
 ]
+
+# Readers' ratings of the flagship, in stars (the seed's "Article Rating").
+RATINGS = [5, 4, 5, 4, 3, 5, 4]

@@ -1,8 +1,10 @@
 """Where apps above the newsroom add to its pages, without the newsroom knowing them.
 
 An app registers functions under these names with `wagtail.hooks.register` in its
-`wagtail_hooks.py`; the newsroom calls them in the order they were registered.
-The discussion puts itself under articles this way, and so will ratings.
+`wagtail_hooks.py`; the newsroom calls them by their `order` (lowest first, 0
+when not given), then in the order they were registered, which follows
+INSTALLED_APPS. The discussion puts itself under articles this way; the article's
+rating registers its section with a negative order, to come above it.
 """
 
 from __future__ import annotations

@@ -93,6 +93,24 @@ class SiteSettings(ShownOnManyPages, BaseSiteSetting):
         verbose_name = "site settings"
 
 
+def newsroom_accounts() -> Q:
+    """Accounts that may sign in to the Wagtail admin: the people who write and
+    edit (superusers, and members of a group with admin access), not every
+    reader who signed up."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    admin_access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    in_admin_groups = get_user_model().groups.through.objects.filter(
+        group__permissions__in=admin_access
+    )
+    return Q(is_active=True) & (
+        Q(is_superuser=True) | Q(pk__in=in_admin_groups.values("user_id"))
+    )
+
+
 class Author(ShownOnManyPages, index.Indexed, models.Model):
     """A writer with a public profile page listing their articles."""
 
@@ -111,6 +129,19 @@ class Author(ShownOnManyPages, index.Indexed, models.Model):
     )
     bio = models.TextField(blank=True)
     links = StreamField([("link", LinkBlock())], blank=True, use_json_field=True)
+    # Bylines name Author snippets, not accounts; this link is how the site knows
+    # that a signed-in reader wrote an article (they may not rate their own).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        limit_choices_to=newsroom_accounts,
+        verbose_name="account",
+        help_text="The account this author signs in with, if any (one with "
+        "access to this admin). It cannot rate the author's own articles.",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -120,6 +151,7 @@ class Author(ShownOnManyPages, index.Indexed, models.Model):
         FieldPanel("photo"),
         FieldPanel("bio"),
         FieldPanel("links"),
+        FieldPanel("user"),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -319,8 +351,11 @@ class ArticlePage(CachedPageMixin, Page):
         default=False,
         help_text="Closed: the discussion stays visible, but nobody can add to it.",
     )
-    # Not in the editor's panels until article ratings exist to read it.
-    rating_enabled = models.BooleanField(default=True)
+    rating_enabled = models.BooleanField(
+        "ratings",
+        default=True,
+        help_text="Off: readers cannot rate this article, and no rating is shown.",
+    )
 
     objects = ArticleManager()
 
@@ -353,6 +388,7 @@ class ArticlePage(CachedPageMixin, Page):
         FieldPanel("updated_at"),
         FieldPanel("comments_enabled"),
         FieldPanel("comments_closed"),
+        FieldPanel("rating_enabled"),
     ]
     search_fields = [
         *Page.search_fields,

@@ -24,6 +24,9 @@ class ArticleRef:
     comments_closed: bool
     rating_enabled: bool
     first_published_at: datetime | None
+    # The accounts of the article's authors (Author.user), for rules such as
+    # "nobody rates their own article".
+    author_user_ids: frozenset[int] = frozenset()
 
 
 _MISSING = "missing"
@@ -37,7 +40,7 @@ def live_article(article_id: int) -> ArticleRef | None:
     """
     from .models import ArticlePage
 
-    key = f"newsroom:article:{article_id}:{version(CONTENT)}"
+    key = f"newsroom:article:v2:{article_id}:{version(CONTENT)}"
     found = cache.get(key)
     if found is None:
         article = (
@@ -60,6 +63,9 @@ def article_ref(article) -> ArticleRef:
         comments_closed=article.comments_closed,
         rating_enabled=article.rating_enabled,
         first_published_at=article.first_published_at,
+        author_user_ids=frozenset(
+            author.user_id for author in article.authors if author.user_id
+        ),
     )
 
 

@@ -1,6 +1,7 @@
 """The article form an editor sees, and what saving authors and settings does."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
 from newsroom.models import SiteSettings
@@ -15,15 +16,45 @@ def editor(client):
     return client
 
 
-def test_the_article_form_offers_only_switches_that_do_something(editor, make_article):
+def test_the_article_form_offers_the_comment_and_rating_switches(editor, make_article):
     article = make_article("Switches")
 
     html = editor.get(f"/admin/pages/{article.pk}/edit/").content.decode()
 
     assert 'name="comments_enabled"' in html
     assert 'name="comments_closed"' in html
-    # Ratings do not exist yet: a switch that nothing reads is not offered.
-    assert 'name="rating_enabled"' not in html
+    assert 'name="rating_enabled"' in html
+
+
+def test_an_author_is_linked_to_an_account_of_the_newsroom_not_any_reader(
+    editor, author, django_user_model
+):
+    from django.contrib.auth.models import Group, Permission
+
+    writers = Group.objects.create(name="Writers")
+    writers.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+    )
+    writer = django_user_model.objects.create_user("ada", "ada@example.org", "pw")
+    writer.groups.add(writers)
+    reader = django_user_model.objects.create_user("rita", "rita@example.org", "pw")
+
+    html = editor.get(f"/admin/snippets/newsroom/author/edit/{author.pk}/").content
+    options = {
+        option["value"]
+        for option in BeautifulSoup(html, "html.parser").select(
+            "select[name=user] option"
+        )
+        if option["value"]
+    }
+
+    assert str(writer.pk) in options
+    assert str(reader.pk) not in options
+    author.user = writer
+    author.save()
+    assert writer.author_profile == author
 
 
 def test_saving_an_author_refreshes_cached_pages_once_committed(

@@ -37,6 +37,8 @@ from newsroom.models import (
     SectionPage,
     SiteSettings,
 )
+from ratings.models import Rating
+from ratings.services import rate_article
 
 EDITOR_USERNAME = "editor"
 
@@ -128,6 +130,7 @@ class Command(BaseCommand):
             authors = self.authors()
             created = self.articles(sections, authors)
             self.discussion()
+            self.ratings()
         if created:
             call_command("update_index", verbosity=0)
         self.stdout.write(f"Demo site ready: {created} new article(s).")
@@ -290,6 +293,18 @@ class Command(BaseCommand):
             )
             for _ in range(spec.get("up_votes", 0)):
                 cast_vote(comment_id=comment.pk, reader=first_reader, value=1)
+
+    def ratings(self) -> None:
+        """A few readers' ratings of the flagship (the seed's "Article Rating")."""
+        flagship = ArticlePage.objects.get(slug=demo.ARTICLES[0]["slug"])
+        if Rating.objects.filter(article=flagship).exists():
+            return
+        for n, stars in enumerate(demo.RATINGS, start=1):
+            rate_article(
+                article_id=flagship.pk,
+                reader=Reader(key=f"g:demo-rater-{n}", ip_hash="demo"),
+                stars=stars,
+            )
 
     # --- the editor -----------------------------------------------------------------
     def editor(self) -> None:
