@@ -35,6 +35,7 @@ POSTGRES_LEG = (
     "accounts/",
     "discussion/",
     "pagecache/",
+    "ratings/",
     "newsroom/tests/test_queries.py",
     "newsroom/tests/test_search.py",
 )
