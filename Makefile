@@ -39,9 +39,9 @@ test: $(STAMP) lint
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-	  echo "== PostgreSQL leg: $$TEST_DATABASE_URL, cache $${TEST_REDIS_URL:-local memory}"; \
+	  echo "== PostgreSQL leg (tests marked postgres): $$TEST_DATABASE_URL, cache $${TEST_REDIS_URL:-local memory}"; \
 	  DATABASE_URL="$$TEST_DATABASE_URL" REDIS_URL="$$TEST_REDIS_URL" \
-	    $(BIN)/pytest -m "not browser" -p no:cacheprovider; \
+	    $(BIN)/pytest -m postgres -p no:cacheprovider; \
 	else \
 	  echo "== PostgreSQL leg SKIPPED: TEST_DATABASE_URL is not set (CI sets it)."; \
 	fi

@@ -114,6 +114,7 @@ def test_narrow_screen_has_no_horizontal_scroll(browser, live_server, analysis_a
         context.close()
 
 
+@pytest.mark.tasks  # the published article is indexed for search
 def test_editor_writes_and_publishes_an_article(
     page, live_server, client, section, author
 ):

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -73,6 +74,20 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """A var/ folder with a migrated database, made once for the module: migrating
+    takes longer than the rest of a server's start."""
+    var_dir = tmp_path_factory.mktemp("migrated")
+    manage(server_env(var_dir), "migrate", "--noinput")
+    return var_dir
+
+
+def migrate(migrated: Path, var_dir: Path) -> None:
+    """Gives a server's var/ folder a migrated database of its own (a copy)."""
+    shutil.copytree(migrated, var_dir, dirs_exist_ok=True)
+
+
 def healthz_status(base: str, seconds: int = 60) -> int | None:
     """Waits for the server to answer /healthz; its status, or None if it never did."""
     deadline = time.monotonic() + seconds
@@ -85,9 +100,9 @@ def healthz_status(base: str, seconds: int = 60) -> int | None:
     return None
 
 
-def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path):
+def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path, migrated):
     env = server_env(tmp_path, WEB_CONCURRENCY="1")
-    manage(env, "migrate", "--noinput")
+    migrate(migrated, tmp_path)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port)],
@@ -116,13 +131,13 @@ def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path):
     assert not group_alive(server.pid)
 
 
-def test_every_worker_sees_a_new_comment_at_once(tmp_path):
+def test_every_worker_sees_a_new_comment_at_once(tmp_path, migrated):
     """Two gunicorn workers each keep cached pages in memory; a comment posted
     through one must show on the pages the other serves."""
     port = free_port()
     env = server_env(tmp_path, WEB_CONCURRENCY="2", SITE_URL=f"http://127.0.0.1:{port}")
     env.pop("REDIS_URL", None)
-    manage(env, "migrate", "--noinput")
+    migrate(migrated, tmp_path)
     manage(env, "collectstatic", "--noinput")
     manage(env, "load_demo_site")
     server = subprocess.Popen(
@@ -186,13 +201,13 @@ class DemoServer:
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
+def demo_server(tmp_path_factory, migrated):
     """`PORT=… make run` on a fresh clone: no SITE_URL, the demo site loaded, and
     `manage.py serve` taking its port from the environment."""
     var_dir = tmp_path_factory.mktemp("var")
     port = free_port()
     env = server_env(var_dir, WEB_CONCURRENCY="1", PORT=str(port))
-    manage(env, "migrate", "--noinput")
+    migrate(migrated, var_dir)
     manage(env, "collectstatic", "--noinput")
     loader_output = manage(env, "load_demo_site")
     serve_log = var_dir / "serve.log"

@@ -45,7 +45,9 @@ def smtp_server(settings):
     """A real SMTP server on 127.0.0.1 that Django sends mail to.
 
     Yields the handler: `.messages` are the parsed messages received, in order, and
-    `.recipients` the envelope recipients of each.
+    `.recipients` the envelope recipients of each. Mail leaves through a background
+    task, so with this server tasks run at once (otherwise they are only queued, and
+    "nothing was sent" would be true of every test).
     """
     sink = SmtpSink()
     controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
@@ -58,6 +60,9 @@ def smtp_server(settings):
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
     try:
         yield sink
     finally:

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.postgres  # PostgreSQL and Redis answer too
 def test_healthz_ok_when_database_and_cache_answer(client):
     response = client.get("/healthz")
 
@@ -56,6 +57,7 @@ def test_reader_pages_send_security_headers(client, make_article):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
+@pytest.mark.tasks  # the search page lists the indexed article
 def test_pages_have_no_inline_script_or_style(client, make_article):
     article = make_article(image=True, tags=["x"])
 

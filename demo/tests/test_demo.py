@@ -1,9 +1,13 @@
 """The demo site has the seed page's shape and can be loaded again safely."""
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test.utils import override_settings
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -11,7 +15,8 @@ from demo import content as demo_content
 from discussion.models import Comment
 from newsroom.models import ArticlePage, Author, SectionPage, SiteSettings
 
-pytestmark = pytest.mark.django_db
+# Every test starts from the demo site, loaded once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_site")]
 
 
 def counts():
@@ -24,11 +29,27 @@ def counts():
     )
 
 
-@pytest.fixture
-def demo_site(db, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    call_command("load_demo_site", stdout=Output())
-    return settings
+@dataclass(frozen=True)
+class DemoLoad:
+    output: str  # what the loader printed
+    var_dir: Path  # VAR_DIR while it ran
+
+
+@pytest.fixture(scope="module")
+def demo_site(module_db):
+    """The demo site, loaded once for the module's tests as a first run loads it:
+    into an empty database, with no editor password given."""
+    var_dir = module_db.tmp / "var"
+    var_dir.mkdir()
+    out = Output()
+    with (
+        module_db.build(),
+        override_settings(VAR_DIR=var_dir),
+        pytest.MonkeyPatch.context() as monkeypatch,
+    ):
+        monkeypatch.delenv("TRIBUNE_EDITOR_PASSWORD", raising=False)
+        call_command("load_demo_site", stdout=out)
+    return DemoLoad(output=out.text, var_dir=var_dir)
 
 
 class Output:  # a stdout sink for call_command
@@ -42,7 +63,7 @@ class Output:  # a stdout sink for call_command
         pass
 
 
-def test_demo_site_has_the_seed_shape(client, demo_site):
+def test_demo_site_has_the_seed_shape(client):
     site_settings = SiteSettings.objects.get()
     flagship = ArticlePage.objects.get(slug=demo_content.ARTICLES[0]["slug"])
 
@@ -75,7 +96,8 @@ def test_demo_site_has_the_seed_shape(client, demo_site):
     assert comment.select_one(".replies .comment__author").get_text() == "Helen"
 
 
-def test_demo_loader_is_idempotent(demo_site):
+def test_demo_loader_is_idempotent(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
     before = counts()
     out = Output()
 
@@ -85,21 +107,18 @@ def test_demo_loader_is_idempotent(demo_site):
     assert "0 new article(s)" in out.text
 
 
-def test_demo_loader_prints_how_the_editor_logs_in(db, settings, tmp_path, monkeypatch):
-    settings.VAR_DIR = tmp_path
-    monkeypatch.delenv("TRIBUNE_EDITOR_PASSWORD", raising=False)
-    out = Output()
-
-    call_command("load_demo_site", stdout=out)
-
-    password = (tmp_path / "editor_password").read_text().strip()
-    assert f"password: {password}" in out.text
-    assert "/admin/" in out.text and "user: editor" in out.text
+def test_demo_loader_prints_how_the_editor_logs_in(demo_site):
+    # the module's load was a first run without TRIBUNE_EDITOR_PASSWORD
+    password = (demo_site.var_dir / "editor_password").read_text().strip()
+    assert f"password: {password}" in demo_site.output
+    assert "/admin/" in demo_site.output and "user: editor" in demo_site.output
     editor = get_user_model().objects.get(username="editor")
     assert editor.check_password(password) and editor.is_superuser
 
 
-def test_editor_password_from_environment(db, settings, tmp_path, monkeypatch):
+def test_editor_password_from_environment(settings, tmp_path, monkeypatch):
+    # given a site without its editor yet (the module's load made one)
+    get_user_model().objects.filter(username="editor").delete()
     settings.VAR_DIR = tmp_path
     monkeypatch.setenv("TRIBUNE_EDITOR_PASSWORD", "correct horse battery")
 

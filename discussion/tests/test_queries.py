@@ -7,8 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from discussion.models import Comment, Thread
+from newsroom.models import ArticlePage, Author, SectionPage
+from newsroom.tests.fixtures import create_article
 
-pytestmark = pytest.mark.django_db
+# The articles and their comments are grown once, for the whole module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("discussions")]
 
 
 def grow(article, total: int) -> Thread:
@@ -49,17 +52,34 @@ def grow(article, total: int) -> Thread:
             )
         )
     Comment.objects.bulk_create(replies)
-    for root in roots[: len(replies)]:
-        count = len(replies) // len(roots) + (
-            roots.index(root) < len(replies) % len(roots)
-        )
-        Comment.objects.filter(pk=root.pk).update(
-            reply_count=count, descendant_count=count
-        )
+    for index, root in enumerate(roots[: len(replies)]):
+        count = len(replies) // len(roots) + (index < len(replies) % len(roots))
+        root.reply_count = root.descendant_count = count
+    Comment.objects.bulk_update(
+        roots[: len(replies)], ["reply_count", "descendant_count"], batch_size=500
+    )
     Thread.objects.filter(pk=thread.pk).update(
         comment_count=total, top_level_count=len(roots)
     )
     return thread
+
+
+@pytest.fixture(scope="module")
+def discussions(module_db, shared_site) -> dict[int, int]:
+    """Articles with 30, 1000 and 10,000 comments: their ids by size."""
+    with module_db.build():
+        section = SectionPage.objects.get(pk=shared_site.section)
+        author = Author.objects.get(pk=shared_site.author)
+        ids = {}
+        for total in (30, 1000, 10_000):
+            article = create_article(section, author, f"{total} comments")
+            grow(article, total)
+            ids[total] = article.pk
+    return ids
+
+
+def article_with(discussions, total: int) -> ArticlePage:
+    return ArticlePage.objects.get(pk=discussions[total])
 
 
 def queries(client, path) -> int:
@@ -73,15 +93,18 @@ def queries(client, path) -> int:
 
 @pytest.mark.parametrize("sort", ["oldest", "newest", "votes"])
 def test_article_page_and_api_listing_are_flat_from_30_to_10000_comments(
-    client, article, django_assert_max_num_queries, sort
+    client, discussions, django_assert_max_num_queries, sort
 ):
-    page = f"{article.url}?sort={sort}"
-    api = f"/api/v1/articles/{article.pk}/comments?sort={sort}"
-    grow(article, 30)
-    small = (queries(client, page), queries(client, api))
+    def paths(article):
+        return (
+            f"{article.url}?sort={sort}",
+            f"/api/v1/articles/{article.pk}/comments?sort={sort}",
+        )
 
-    Comment.objects.all().delete()
-    grow(article, 10_000)
+    small_page, small_api = paths(article_with(discussions, 30))
+    small = (queries(client, small_page), queries(client, small_api))
+
+    page, api = paths(article_with(discussions, 10_000))
     cache.clear()
     with django_assert_max_num_queries(small[0]):
         big_page = client.get(page, HTTP_COOKIE="tribune_recent=1")
@@ -97,9 +120,9 @@ def test_article_page_and_api_listing_are_flat_from_30_to_10000_comments(
 
 
 def test_cached_article_page_runs_no_queries(
-    client, article, django_assert_num_queries
+    client, discussions, django_assert_num_queries
 ):
-    grow(article, 1000)
+    article = article_with(discussions, 1000)
     client.get(article.url)
 
     with django_assert_num_queries(0):
@@ -110,12 +133,12 @@ def test_cached_article_page_runs_no_queries(
 
 
 def test_a_signed_in_reader_gets_the_kept_discussion_without_reading_comments(
-    article,
+    discussions,
 ):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    grow(article, 1000)
+    article = article_with(discussions, 1000)
     users = get_user_model().objects
     first, second = Client(), Client()
     first.force_login(users.create_user("rita", "rita@example.org", "pw"))

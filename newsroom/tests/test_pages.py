@@ -284,6 +284,7 @@ def test_unknown_urls_give_the_styled_404(client, section, path):
     assert html.select_one("meta[name=robots]")["content"] == "noindex"
 
 
+@pytest.mark.tasks  # indexed for search, so search could show them
 def test_draft_scheduled_and_private_articles_never_show(
     client, section, make_article, private_article
 ):

@@ -3,7 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
-pytestmark = pytest.mark.django_db
+# Pages are indexed by a background task: run it at once.
+pytestmark = [pytest.mark.django_db, pytest.mark.tasks]
 
 
 def titles(response):
