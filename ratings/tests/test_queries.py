@@ -13,8 +13,9 @@ from ratings.models import Rating, RatingSettings, RatingSummary
 pytestmark = pytest.mark.django_db
 
 # The article page, rendered afresh for an anonymous reader, with every cache
-# cold: the newsroom's and the discussion's queries, and one for the rating.
-ARTICLE_PAGE_QUERIES = 21
+# cold: the newsroom's and the discussion's queries (its passages included),
+# and one for the rating.
+ARTICLE_PAGE_QUERIES = 22
 FRESH = {"HTTP_COOKIE": "tribune_recent=1"}  # kept out of the page cache
 
 
