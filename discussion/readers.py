@@ -12,10 +12,13 @@ import math
 import secrets
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 
 from accounts.network import client_ip, ip_hash, ip_network_key
 
@@ -87,6 +90,34 @@ class Reader:
                 samesite="Lax",
                 secure=settings.SESSION_COOKIE_SECURE,
             )
+
+
+def _origin_ok(request) -> bool:
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin:
+        return True  # not a browser: it cannot ride a reader's cookies
+    host = urlsplit(origin).netloc
+    allowed = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
+    allowed.update(urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS)
+    return host in allowed
+
+
+def forgery_refusal(request) -> dict[str, str] | None:
+    """Why a form post cannot be trusted to come from the reader, or None.
+
+    Anonymous readers are served cached pages, which cannot carry a per-reader
+    CSRF token, so their posts are checked by origin (the reader cookie is
+    SameSite=Lax). Signed-in readers, never served from the cache, need Django's
+    CSRF token as everywhere else. Forms of other apps (ratings) use it too.
+    """
+    if request.user.is_authenticated:
+        checker = CsrfViewMiddleware(lambda r: HttpResponse())
+        if checker.process_view(request, None, (), {}) is not None:
+            return {"__all__": "Your session expired; reload the page."}
+        return None
+    if not _origin_ok(request):
+        return {"__all__": "This form was sent from another site."}
+    return None
 
 
 def edit_token(comment_id: int, reader_key: str) -> str:

@@ -13,8 +13,6 @@ cache) need Django's CSRF token as everywhere else.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.http import (
     Http404,
@@ -22,7 +20,6 @@ from django.http import (
     HttpResponseNotModified,
     JsonResponse,
 )
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import quote_etag
 from django.views.decorators.csrf import csrf_exempt
@@ -34,7 +31,7 @@ from . import services
 from .anchoring import Anchor
 from .forms import CommentForm, EditForm, field_label, form_stamp
 from .models import Comment, Thread, Vote
-from .readers import READER_COOKIE, RECENT_COOKIE, Reader
+from .readers import READER_COOKIE, RECENT_COOKIE, Reader, forgery_refusal
 from .reading import (
     clean_filter,
     clean_sort,
@@ -54,30 +51,9 @@ def _is_fetch(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-def _origin_ok(request) -> bool:
-    origin = request.headers.get("Origin") or request.headers.get("Referer")
-    if not origin:
-        return True  # not a browser: it cannot ride a reader's cookies
-    host = urlsplit(origin).netloc
-    allowed = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
-    allowed.update(urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS)
-    return host in allowed
-
-
 def _forgery_refusal(request) -> HttpResponse | None:
-    if request.user.is_authenticated:
-        checker = CsrfViewMiddleware(lambda r: HttpResponse())
-        refusal = checker.process_view(request, None, (), {})
-        if refusal is not None:
-            return _error(
-                request, {"__all__": "Your session expired; reload the page."}, 403
-            )
-        return None
-    if not _origin_ok(request):
-        return _error(
-            request, {"__all__": "This form was sent from another site."}, 403
-        )
-    return None
+    errors = forgery_refusal(request)
+    return _error(request, errors, 403) if errors else None
 
 
 def _error(request, errors: dict, status: int, **context) -> HttpResponse:

@@ -8,42 +8,16 @@ discussion's forms are; signed-in readers need Django's CSRF token.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from discussion.readers import Reader
+from discussion.readers import Reader, forgery_refusal
 from newsroom.services import live_article
 
 from . import services
-
-
-def _origin_ok(request) -> bool:
-    origin = request.headers.get("Origin") or request.headers.get("Referer")
-    if not origin:
-        return True  # not a browser: it cannot ride a reader's cookies
-    host = urlsplit(origin).netloc
-    allowed = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
-    allowed.update(urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS)
-    return host in allowed
-
-
-def _forgery(request) -> dict | None:
-    """Why the post cannot be trusted to come from the reader, or None."""
-    if request.user.is_authenticated:
-        checker = CsrfViewMiddleware(lambda r: HttpResponse())
-        if checker.process_view(request, None, (), {}) is not None:
-            return {"__all__": "Your session expired; reload the page."}
-        return None
-    if not _origin_ok(request):
-        return {"__all__": "This form was sent from another site."}
-    return None
 
 
 def _problem(request, article, errors: dict, status: int, retry_after: int = 0):
@@ -73,7 +47,7 @@ def rate(request, article_id: int):
     article = live_article(article_id)
     if article is None:
         raise Http404("No such article")
-    if errors := _forgery(request):
+    if errors := forgery_refusal(request):
         return _problem(request, article, errors, 403)
     reader = Reader.from_request(request)
     removing = request.POST.get("action") == "remove"
