@@ -229,9 +229,11 @@ ARTICLES = [
                     "There is little evidence that the Caravan is preparing an "
                     "imminent campaign of violence, and a good deal of evidence that "
                     "it is investing in people, relationships and reputation. That "
-                    "should concern policymakers more, not less, because influence "
-                    "built slowly is far harder to dismantle than a cell built "
-                    "quickly.</p>"
+                    "should concern policymakers more, not less, because "
+                    '<span data-question-id="demo-slow-influence" '
+                    'data-question="Is influence built slowly really harder to '
+                    'undo than a cell built quickly?">influence built slowly is far '
+                    "harder to dismantle than a cell built quickly</span>.</p>"
                 ),
             ),
             (
@@ -1158,6 +1160,15 @@ COMMENTS = [
         "email": "helen@example.org",
         "body": "Agreed. Would be good to see a follow-up on how schools respond.",
         "reply_to_first": True,
+    },
+    {
+        "name": "Farid",
+        "email": "farid@example.org",
+        "body": (
+            "Mostly yes. A cell can be arrested; a web of favours and friendships "
+            "outlives any one member. But slow influence is also easier to watch."
+        ),
+        "answers_question": True,
     },
 ]
 

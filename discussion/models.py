@@ -72,12 +72,25 @@ class Passage(models.Model):
         max_length=10, choices=State.choices, default=State.ANCHORED
     )
     question = models.CharField(max_length=300, blank=True)
+    marker = models.CharField(
+        max_length=36,
+        blank=True,
+        help_text="The key of the editor's marker in the body, for a question; "
+        "empty for a passage a reader selected.",
+    )
     comment_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [
             models.Index(fields=["thread", "block_id"], name="passage_thread_block")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "marker"],
+                condition=~Q(marker=""),
+                name="passage_one_per_marker",
+            )
         ]
 
     def __str__(self) -> str:

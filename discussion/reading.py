@@ -111,6 +111,7 @@ class DiscussionPage:
     total: int
     starts_at_beginning: bool = True
     filter: str = ""
+    passage_id: int | None = None
 
     @property
     def is_partial(self) -> bool:
@@ -178,10 +179,12 @@ def discussion_page(
     replies_limit: int | None = -1,
     start_at: Comment | None = None,
     filter: str = "",
+    passage_id: int | None = None,
 ) -> DiscussionPage:
     """A page of the discussion: `limit` top-level comments after `cursor` (or
     from `start_at`, a permalinked thread), each with its first replies, and
-    with the passage it is about. `filter` "passages": only comments about one.
+    with the passage it is about. `filter` "passages": only comments about one;
+    `passage_id`: only comments about that one (the answers to a question).
 
     `replies_limit` -1 means the configured preview; None means every reply.
     """
@@ -191,9 +194,13 @@ def discussion_page(
     if replies_limit == -1:
         replies_limit = settings.DISCUSSION_REPLIES_SHOWN
     if thread is None:
-        return DiscussionPage(None, sort, [], None, 0, filter=filter)
+        return DiscussionPage(
+            None, sort, [], None, 0, filter=filter, passage_id=passage_id
+        )
     roots = Comment.objects.shown().for_thread(thread).top_level().with_author()
-    if filter == "passages":
+    if passage_id is not None:
+        roots = roots.filter(passage_id=passage_id)
+    elif filter == "passages":
         roots = roots.filter(passage__isnull=False)
     roots = roots.select_related("passage").sorted_by(sort)
     position = parse_cursor(cursor)
@@ -215,4 +222,5 @@ def discussion_page(
         total=thread.comment_count,
         starts_at_beginning=starts_at_beginning,
         filter=filter,
+        passage_id=passage_id,
     )

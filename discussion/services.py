@@ -23,7 +23,7 @@ from accounts.names import clean_display_name, is_reserved_name
 from newsroom.services import article_scope, listings_changed
 from pagecache.generations import CONTENT, bump, version
 
-from . import anchoring, markup, passages, statements
+from . import anchoring, markup, passages, questions, statements
 from .models import Comment, Passage, Thread, Vote
 from .readers import Reader, over_limit
 
@@ -609,7 +609,8 @@ def reanchor_passages(*, article, revision=None) -> list[Passage]:
     thread = Thread.objects.filter(article_id=article.pk).first()
     if thread is None:
         return []
-    found_passages = list(thread.passages.all())
+    # Editors' questions follow their markers (place_questions), not the words.
+    found_passages = list(thread.passages.filter(marker=""))
     if not found_passages:
         return []
     blocks = passages.block_texts(article.body)
@@ -631,6 +632,51 @@ def reanchor_passages(*, article, revision=None) -> list[Passage]:
             _bump_thread(thread.pk)
             _after_change(article.pk, counted=False)
     return changed
+
+
+def place_questions(*, article, revision=None) -> list[Passage]:
+    """Reads the editors' questions from the article's newly published body.
+
+    A new marker becomes a passage; a marker still there carries its passage to
+    its words and question as they are now; a passage whose marker is gone is
+    orphaned, so its answers stay in the discussion with their quote (it is
+    anchored again if the marker comes back). Returns the passages made or
+    changed.
+    """
+    marked = questions.questions_in(article.body)
+    thread = Thread.objects.filter(article_id=article.pk).first()
+    if thread is None:
+        if not marked:
+            return []
+        thread, _ = Thread.objects.get_or_create(article_id=article.pk)
+    kept = {p.marker: p for p in thread.passages.exclude(marker="")}
+    if not marked and not kept:
+        return []
+    fields = ["question", *_ANCHOR_FIELDS]
+    made, changed = [], []
+    for found in marked:
+        passage = kept.pop(found.key, None)
+        if passage is None:
+            passage = Passage(thread=thread, marker=found.key, revision=revision)
+            made.append(passage)
+        before = [getattr(passage, name) for name in fields]
+        passage.question = found.question
+        passage.state = Passage.State.ANCHORED
+        for name in ("exact", "prefix", "suffix", "block_id", "offset"):
+            setattr(passage, name, getattr(found.anchor, name))
+        if passage.pk and [getattr(passage, name) for name in fields] != before:
+            changed.append(passage)
+    for passage in kept.values():  # markers the editors took out
+        if passage.state != Passage.State.ORPHANED:
+            passage.state = Passage.State.ORPHANED
+            changed.append(passage)
+    if made or changed:
+        with transaction.atomic():
+            Passage.objects.bulk_create(made)
+            Passage.objects.bulk_update(changed, fields)
+            _bump_thread(thread.pk)
+            _after_change(article.pk, counted=False)
+    return made + changed
 
 
 def passage_anchor(passage: Passage) -> anchoring.Anchor:
@@ -705,6 +751,7 @@ def _passage_for(
             offset=anchor.offset,
             exact=anchor.exact,
             state=Passage.State.ANCHORED,
+            marker="",
         )
         .values_list("pk", flat=True)
         .first()

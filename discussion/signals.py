@@ -9,6 +9,8 @@ from . import services
 
 
 def passages_follow_the_text(sender, instance, revision=None, **kwargs) -> None:
-    """A new version of an article is live: its passages are looked for in it."""
+    """A new version of an article is live: the editors' questions are read from
+    it, and readers' passages are looked for in it."""
     if isinstance(instance, ArticlePage):
+        services.place_questions(article=instance, revision=revision)
         services.reanchor_passages(article=instance, revision=revision)

@@ -306,6 +306,11 @@ def permalink(request, comment_id: int):
     return redirect(_back_to(comment, article))
 
 
+def _passage_param(request) -> int | None:
+    value = request.GET.get("passage", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 @require_GET
 def more(request, article_id: int):
     """The next page of top-level comments, as a fragment for the page's script."""
@@ -316,6 +321,7 @@ def more(request, article_id: int):
         sort=clean_sort(request.GET.get("sort")),
         cursor=request.GET.get("cursor"),
         filter=clean_filter(request.GET.get("filter")),
+        passage_id=_passage_param(request),
     )
     return render(
         request,

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import secrets
+
+from django.db.models import Q
 from django.utils.html import format_html
+from draftjs_exporter.dom import DOM
 from wagtail import hooks
+from wagtail.admin.rich_text.converters.html_to_contentstate import (
+    InlineEntityElementHandler,
+)
+from wagtail.admin.rich_text.editors.draftail import features as draftail_features
 
 from newsroom import extensions
 
 from .models import Comment, Passage
 from .passages import mark_passages
+from .questions import ENTITY_TYPE, FEATURE, clean_key, clean_question
 from .readers import SORT_COOKIE
 from .reading import thread_of
 from .templatetags.discussion_tags import discussion_section
@@ -41,15 +50,16 @@ def section(request, article) -> str:
 
 @hooks.register(extensions.BODY_BLOCK_HTML)
 def passages_in_body(article):
-    """Marks the passages readers commented on in the body, each with its count,
-    so they show without the script and in cached pages. One query a page."""
+    """Marks the passages readers commented on, and those the editors ask about,
+    in the body, each with its count, so they show without the script and in
+    cached pages. One query a page."""
     if not article.comments_enabled or not article.pk:
         return None
     by_block: dict[str, list[Passage]] = {}
     for passage in Passage.objects.filter(
+        Q(comment_count__gt=0) | ~Q(question=""),
         thread__article_id=article.pk,
         state=Passage.State.ANCHORED,
-        comment_count__gt=0,
     ).order_by("offset", "pk"):
         by_block.setdefault(passage.block_id, []).append(passage)
     if not by_block:
@@ -64,6 +74,21 @@ def passages_in_body(article):
 
 def passage_count(passage: Passage) -> str:
     n = passage.comment_count
+    if passage.question:
+        # The editors' question: opens its answers and the form to answer it.
+        return format_html(
+            '<a class="passage__count passage__count--question" '
+            'href="?passage={}#comments" data-passage-open="{}" '
+            'data-question="{}" aria-label="The editors ask: {} ({} answer{})">'
+            '<span aria-hidden="true">?</span> {}</a>',
+            passage.pk,
+            passage.pk,
+            passage.question,
+            passage.question,
+            n,
+            "" if n == 1 else "s",
+            n,
+        )
     return format_html(
         '<a class="passage__count" href="?filter=passages#comments" '
         'data-passage-open="{}" aria-label="{} comment{} on this passage">{}</a>',
@@ -92,3 +117,56 @@ def remember_sort(request, article, response) -> None:
     if sort in Comment.SORTS:
         # The reader's choice of order is kept for their next visit.
         response.set_cookie(SORT_COOKIE, sort, max_age=365 * 24 * 3600, samesite="Lax")
+
+
+# --- the editors' questions in the rich text editor (discussion.questions) -----
+class _QuestionElement(InlineEntityElementHandler):
+    """<span data-question-id data-question> in the stored HTML, as the entity."""
+
+    mutability = "MUTABLE"
+
+    def get_attribute_data(self, attrs):
+        return {
+            "id": clean_key(attrs.get("data-question-id")),
+            "question": clean_question(attrs.get("data-question")),
+        }
+
+
+def _question_span(props):
+    """The entity, as stored: its key is kept from the moment the words are
+    marked (made here only if the editor's script could not)."""
+    return DOM.create_element(
+        "span",
+        {
+            "data-question-id": clean_key(props.get("id")) or secrets.token_hex(16),
+            "data-question": clean_question(props.get("question")),
+        },
+        props["children"],
+    )
+
+
+@hooks.register("register_rich_text_features")
+def question_feature(features):
+    features.register_editor_plugin(
+        "draftail",
+        FEATURE,
+        draftail_features.EntityFeature(
+            {
+                "type": ENTITY_TYPE,
+                "icon": "help",
+                "description": "Ask readers a question about these words",
+            },
+            js=["js/question-entity.js"],
+            css={"all": ["css/question-entity.css"]},
+        ),
+    )
+    features.register_converter_rule(
+        "contentstate",
+        FEATURE,
+        {
+            "from_database_format": {
+                "span[data-question-id]": _QuestionElement(ENTITY_TYPE)
+            },
+            "to_database_format": {"entity_decorators": {ENTITY_TYPE: _question_span}},
+        },
+    )

@@ -8,7 +8,18 @@ from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
+# "question" (an editor's question about the marked words) is provided by the
+# discussion when it is installed; without it the editor simply lacks the control.
+RICH_TEXT_FEATURES = [
+    "bold",
+    "italic",
+    "link",
+    "ol",
+    "ul",
+    "superscript",
+    "subscript",
+    "question",
+]
 
 
 class HeadingBlock(blocks.StructBlock):

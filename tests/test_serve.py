@@ -185,8 +185,8 @@ def test_every_worker_sees_a_new_comment_at_once(tmp_path, migrated):
             page = urllib.request.urlopen(base + path).read().decode()
             comments = json.load(urllib.request.urlopen(f"{api}{article_id}/comments"))
             assert "Seen by every worker" in page
-            assert "3 Comments" in page
-            assert comments["count"] == 3
+            assert "4 Comments" in page
+            assert comments["count"] == 4
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -89,11 +89,19 @@ def test_demo_site_has_the_seed_shape(client):
     )
     assert lead["href"] == flagship.url
     comment = html.select_one(".comments > li")
-    assert html.select_one("#comments-heading").get_text() == "2 Comments"
+    assert html.select_one("#comments-heading").get_text() == "3 Comments"
     assert comment.select_one(".comment__author").get_text() == "Samir"
     assert comment.select_one("[data-vote-count=up]").get_text() == "1"
     assert comment.select_one("[data-vote-count=down]").get_text() == "0"
     assert comment.select_one(".replies .comment__author").get_text() == "Helen"
+    # The seed's inline feedback: a question the editors ask about a passage,
+    # marked in the body, with a reader's answer under it in the discussion.
+    marker = html.select_one("[data-article-body] .passage__count--question")
+    assert marker["data-question"].startswith("Is influence built slowly")
+    assert marker.find_previous_sibling("mark").get_text().startswith("influence built")
+    answer = html.select(".comments > li")[-1]
+    assert answer.select_one(".comment__author").get_text() == "Farid"
+    assert "Is influence built slowly" in answer.select_one(".comment__passage").text
 
 
 def test_demo_loader_is_idempotent(settings, tmp_path):

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from ..forms import form_stamp
-from ..models import Comment
+from ..models import Comment, Passage
 from ..readers import RECENT_COOKIE, SORT_COOKIE, Reader
 from ..reading import (
     clean_filter,
@@ -87,6 +87,12 @@ def discussion_section(context, article) -> str:
         "cursor": request.GET.get("cursor") or None,
         "show_all": request.GET.get("all") == "1",
         "filter": clean_filter(request.GET.get("filter")),
+        # ?passage=N: the answers to one passage's question, and the form to answer.
+        "passage": (
+            Passage.objects.filter(thread=thread, pk=passage_id).first()
+            if thread and (passage_id := _int(request.GET.get("passage")))
+            else None
+        ),
     }
     # Pages for anonymous readers are cached and shared, so only readers who are
     # never served from the page cache (signed in, or a guest who just commented)
@@ -107,7 +113,8 @@ def discussion_section(context, article) -> str:
         key = (
             f"discussion:section:{article.pk}:{discussion_version(article.pk)}:"
             f"{state}:{int(member)}:{sort}:{start_at.pk if start_at else ''}:"
-            f"{int(view['show_all'])}:{view['filter']}"
+            f"{int(view['show_all'])}:{view['filter']}:"
+            f"{view['passage'].pk if view['passage'] else ''}"
         )
         section = cache.get(key)
         if section is None:
@@ -124,6 +131,7 @@ def discussion_section(context, article) -> str:
                 "stamp": form_stamp(),
                 "max_length": settings.DISCUSSION_MAX_LENGTH,
                 "passage_fields": PASSAGE_FIELDS,
+                "passage": view["passage"],
             },
             request=request,
         )
@@ -142,6 +150,7 @@ def _render_section(
         limit=10**9 if show_all else None,
         replies_limit=None if (show_all or start_at) else -1,
         filter=view["filter"],
+        passage_id=view["passage"].pk if view["passage"] else None,
     )
     form_slot = f"<!--form-{secrets.token_hex(16)}-->"
     csrf_slot = f"csrf-{secrets.token_hex(16)}"
@@ -160,6 +169,7 @@ def _render_section(
                 ("votes", "Most voted"),
             ],
             "filter": view["filter"],
+            "passage": view["passage"],
             "show_all": show_all,
             "reader_key": reader_key,
             "form_slot": mark_safe(form_slot),

@@ -178,10 +178,11 @@ function setUpForm(section) {
     errors.hidden = true;
     errors.replaceChildren();
     clearFieldErrors(form);
+    const sent = new FormData(form);
     try {
       const { response, html } = await send(form.action, {
         method: "POST",
-        body: new FormData(form),
+        body: sent,
       });
       if (response.status === 201) {
         if (remember) {
@@ -211,6 +212,8 @@ function setUpForm(section) {
           listOf(section).append(added);
         }
         setCount(section, countFromHeading(section) + 1);
+        // passages.js marks the passage a new comment is about.
+        section.dispatchEvent(new CustomEvent("comment:posted", { detail: { comment: added, sent } }));
         form.elements.body.value = "";
         reset();
         added.scrollIntoView({ block: "center" });

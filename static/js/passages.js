@@ -3,7 +3,9 @@
 // form below the article opens with the words quoted; the passage's fields go with
 // the comment. The server has already marked commented passages in the body
 // (<mark data-passage-id> and a count link); activating a count shows the comments
-// about that passage. Stored text is only ever put on the page as text nodes.
+// about that passage; the marker of an editors' question also opens the form to
+// answer it. A reader's new comment marks its passage at once. Stored text is only
+// ever put on the page as text nodes.
 
 const BODY = "[data-article-body]";
 const COUNT = "[data-passage-open]";
@@ -114,12 +116,29 @@ function setUp(body, section) {
   });
   body.addEventListener("touchend", () => setTimeout(place, 50));
 
-  function quoteInForm(words) {
+  function quoteInForm(words, question = "") {
     quote.textContent = words;
+    box.querySelector("[data-passage-question]").textContent = question;
+    box.querySelector("[data-passage-question-box]").hidden = !question;
+    box.querySelector("[data-passage-label]").textContent = question
+      ? "About this passage:"
+      : "You are commenting on this passage:";
     box.hidden = false;
-    form.querySelector(".comment-form__title").textContent = "Comment on a passage";
+    form.querySelector(".comment-form__title").textContent = question
+      ? "Answer the editors' question"
+      : "Comment on a passage";
     form.scrollIntoView({ block: "start" });
     form.elements.body.focus();
+  }
+
+  // The editors' question at a marker: the form answers it, under the question.
+  function answer(id, question) {
+    for (const name of ["exact", "prefix", "suffix", "block_id", "offset"]) fields[name].value = "";
+    fields.id.value = id;
+    const words = [...body.querySelectorAll(`mark[data-passage-id="${id}"]`)]
+      .map((mark) => mark.textContent)
+      .join("");
+    quoteInForm(words, question);
   }
 
   button.addEventListener("click", () => {
@@ -160,7 +179,9 @@ function setUp(body, section) {
     }
     const comments = quotes.map((q) => q.closest("[data-comment-id]"));
     for (const comment of comments) comment.classList.add("comment--passage");
-    if (comments.length) {
+    if (count.dataset.question) {
+      answer(id, count.dataset.question);
+    } else if (comments.length) {
       const first = comments[0].querySelector(".comment__box");
       first.tabIndex = -1;
       first.scrollIntoView({ block: "start" });
@@ -169,6 +190,61 @@ function setUp(body, section) {
       window.location.hash = "comments";
     }
   });
+}
+
+// The words of a reader's new passage comment, marked as the server marks them:
+// the block's text nodes split at the passage's edges and each piece wrapped.
+function markNewPassage(body, id, blockId, from, to) {
+  const block = body.querySelector(`[data-block-id="${CSS.escape(blockId)}"]`);
+  if (!block || body.querySelector(`mark[data-passage-id="${id}"]`)) return;
+  let position = 0;
+  let last = null;
+  for (const node of textNodes(block)) {
+    const start = position;
+    position += node.data.length;
+    if (position <= from || start >= to) continue;
+    let piece = node;
+    if (from > start) piece = piece.splitText(from - start);
+    if (to < position) piece.splitText(to - Math.max(from, start));
+    const mark = document.createElement("mark");
+    mark.className = "passage";
+    mark.dataset.passageId = id;
+    if (!last) mark.id = `passage-${id}`;
+    piece.replaceWith(mark);
+    mark.append(piece);
+    last = mark;
+  }
+  if (!last) return;
+  const count = document.createElement("a");
+  count.className = "passage__count";
+  count.href = "?filter=passages#comments";
+  count.dataset.passageOpen = id;
+  count.textContent = "0";
+  const link = last.closest("a");
+  (link && block.contains(link) ? link : last).after(count);
+}
+
+// A new comment on a passage: its count goes up, and a reader's new passage is marked.
+function countNewComment(body, detail) {
+  const quote = detail.comment.querySelector("[data-passage-quote]");
+  if (!quote) return;
+  const id = quote.dataset.passageQuote;
+  const sent = detail.sent;
+  if (sent.get("passage_block")) {
+    const from = Number(sent.get("passage_offset"));
+    markNewPassage(body, id, sent.get("passage_block"), from, from + sent.get("passage_exact").length);
+  }
+  const count = body.querySelector(`[data-passage-open="${id}"]`);
+  if (!count) return;
+  const question = count.dataset.question;
+  const label = count.lastChild;
+  const n = Number(label.textContent.trim()) + 1;
+  const s = n === 1 ? "" : "s";
+  label.textContent = question ? ` ${n}` : String(n);
+  count.setAttribute(
+    "aria-label",
+    question ? `The editors ask: ${question} (${n} answer${s})` : `${n} comment${s} on this passage`,
+  );
 }
 
 function clearPassage(form) {
@@ -185,6 +261,7 @@ function clearPassage(form) {
   const box = form.querySelector("[data-passage-box]");
   box.hidden = true;
   box.querySelector("[data-passage-words]").textContent = "";
+  box.querySelector("[data-passage-question-box]").hidden = true;
   form.querySelector(".comment-form__title").textContent = "Join the discussion";
 }
 
@@ -201,4 +278,7 @@ function waitFor(find, tries = 40) {
 
 const body = document.querySelector(BODY);
 const section = document.querySelector("[data-discussion]");
-if (body && section) setUp(body, section);
+if (body && section) {
+  setUp(body, section);
+  section.addEventListener("comment:posted", (event) => countNewComment(body, event.detail));
+}

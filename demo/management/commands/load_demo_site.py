@@ -26,7 +26,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from demo import content as demo
-from discussion.models import Comment
+from discussion.models import Comment, Passage
 from discussion.readers import Reader
 from discussion.services import cast_vote, post_comment
 from newsroom.models import (
@@ -283,11 +283,20 @@ class Command(BaseCommand):
             parent = None
             if spec.get("reply_to_first"):
                 parent = Comment.objects.filter(thread__article_id=flagship.pk).first()
+            question = None
+            if spec.get("answers_question"):
+                # The editors' question marked in the body (published above).
+                question = (
+                    Passage.objects.filter(thread__article_id=flagship.pk)
+                    .exclude(question="")
+                    .first()
+                )
             comment = post_comment(
                 article=flagship,
                 reader=reader,
                 body=spec["body"],
                 parent_id=parent.pk if parent else None,
+                passage_id=question.pk if question else None,
                 name=spec["name"],
                 email=spec["email"],
             )
