@@ -40,7 +40,8 @@ class Marked:
 def clean_question(text: str | None) -> str:
     """The question as it is kept and shown: one line, at most MAX_QUESTION
     characters, without control characters."""
-    words = " ".join("".join(c for c in (text or "") if c.isprintable()).split())
+    printable = "".join(c if c.isprintable() else " " for c in text or "")
+    words = " ".join(printable.split())
     return words[:MAX_QUESTION]
 
 

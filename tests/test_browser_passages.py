@@ -67,6 +67,9 @@ def test_a_reader_comments_on_a_selected_passage_and_it_is_marked(
     mine = page.locator(".comments > li").last
     mine.get_by_text("Which services?").wait_for()
     expect(mine.locator(".comment__passage blockquote")).to_have_text(WORDS)
+    # Marked at once, without a reload, and again from the server after one.
+    expect(page.locator("[data-article-body] mark.passage")).to_have_text(WORDS)
+    expect(page.locator("[data-article-body] [data-passage-open]")).to_have_text("1")
 
     page.reload()
     mark = page.locator("[data-article-body] mark.passage")
