@@ -282,7 +282,7 @@ def test_answers_are_listed_with_the_question_in_the_api(story, api):
     assert [(p["question"], p["comment_count"]) for p in passages] == [(QUESTION, 1)]
 
 
-# --- in the editor ----------------------------------------------------------------------
+# --- in the editor -----------------------------------------------------------------
 def test_the_rich_text_editor_keeps_the_marker_key_and_question():
     converter = ContentstateConverter(features=RICH_TEXT_FEATURES)
     stored = (
