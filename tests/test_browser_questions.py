@@ -29,6 +29,22 @@ def story(make_article):
     )
 
 
+def wait_for_form_state(page, text: str) -> None:
+    """The rich text editor writes its state into the form a moment after each
+    change; waits until it holds `text`."""
+    page.wait_for_function(
+        "(text) => [...document.querySelectorAll('input[type=hidden]')]"
+        ".some((input) => input.value.includes(text))",
+        arg=text,
+    )
+
+
+def publish(page) -> None:
+    page.locator("[data-w-dropdown-target='toggle']").last.click()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
+
+
 def test_an_editor_marks_a_passage_and_asks_about_it(
     editor_page,  # noqa: F811
     live_server,
@@ -45,15 +61,9 @@ def test_an_editor_marks_a_passage_and_asks_about_it(
     page.once("dialog", lambda dialog: dialog.accept(QUESTION))
     page.get_by_role("button", name=re.compile("Ask readers a question")).click()
     expect(editor.locator(".TooltipEntity")).to_have_text(re.compile(WORDS))
-    # The editor writes its state into the form a moment after each change.
-    page.wait_for_function(
-        "[...document.querySelectorAll('input[type=hidden]')]"
-        ".some((input) => input.value.includes('\"QUESTION\"'))"
-    )
+    wait_for_form_state(page, QUESTION)
 
-    page.locator("[data-w-dropdown-target='toggle']").last.click()
-    page.get_by_role("button", name="Publish").click()
-    page.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
+    publish(page)
 
     passage = Passage.objects.get(thread__article=story)
     assert (passage.question, passage.exact) == (QUESTION, WORDS)
@@ -62,6 +72,17 @@ def test_an_editor_marks_a_passage_and_asks_about_it(
     marker = page.locator("[data-article-body] .passage__count--question")
     expect(marker).to_have_attribute("data-question", QUESTION)
     expect(page.locator("[data-article-body] mark.passage")).to_have_text(WORDS)
+
+    # The question asked differently, from the marked words' Edit button.
+    page.goto(live_server.url + f"/admin/pages/{story.pk}/edit/")
+    page.locator(".TooltipEntity").click()
+    page.once("dialog", lambda dialog: dialog.accept("Is that fair to the council?"))
+    page.get_by_role("button", name="Edit", exact=True).click()
+    wait_for_form_state(page, "Is that fair to the council?")
+    publish(page)
+    passage.refresh_from_db()
+    assert (passage.question, passage.exact) == ("Is that fair to the council?", WORDS)
+    assert Passage.objects.count() == 1
 
 
 def test_a_keyboard_reader_answers_the_editors_question(
