@@ -152,7 +152,9 @@ def test_a_selection_made_without_a_mouse_is_offered_to_the_keyboard(
 
     button = page.get_by_role("button", name="Comment on this passage")
     button.wait_for()
-    button.focus()
+    expect(page.get_by_text("Press Tab to comment on this passage")).to_be_attached()
+    page.keyboard.press("Tab")  # the next Tab goes to the button
+    expect(button).to_be_focused()
     page.keyboard.press("Enter")
 
     expect(page.locator("[data-passage-words]")).to_have_text(WORDS)

@@ -106,6 +106,25 @@ function setUp(body, section) {
     button.hidden = false;
   }
 
+  // A selection made from the keyboard: the next Tab goes to the button (the
+  // browser's own Tab would start from wherever focus last was), and screen
+  // readers hear that it is there.
+  const hint = document.createElement("p");
+  hint.className = "visually-hidden";
+  hint.setAttribute("aria-live", "polite");
+  body.after(hint);
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab" || event.shiftKey || button.hidden || !chosen) return;
+    const active = document.activeElement;
+    if (active === button || (active && active !== document.body && !body.contains(active))) return;
+    event.preventDefault();
+    button.focus();
+  });
+  const shown = () => {
+    hint.textContent = button.hidden ? "" : "Words selected. Press Tab to comment on this passage.";
+  };
+  new MutationObserver(shown).observe(button, { attributes: true, attributeFilter: ["hidden"] });
+
   let timer = null;
   document.addEventListener("selectionchange", () => {
     clearTimeout(timer);
