@@ -79,14 +79,14 @@ def passage_count(passage: Passage) -> str:
         return format_html(
             '<a class="passage__count passage__count--question" '
             'href="?passage={}#comments" data-passage-open="{}" '
-            'data-question="{}" aria-label="The editors ask: {} ({} answer{})">'
-            '<span aria-hidden="true">?</span> {}</a>',
+            'data-question="{}" aria-label="{} answer{} to the editors\' question: {}">'
+            "{}</a>",
             passage.pk,
             passage.pk,
-            passage.question,
             passage.question,
             n,
             "" if n == 1 else "s",
+            passage.question,
             n,
         )
     return format_html(

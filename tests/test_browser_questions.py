@@ -121,7 +121,10 @@ def test_a_keyboard_reader_answers_the_editors_question(
 
     answer = page.locator(".comments > li", has_text="Fair, if the figures hold.")
     expect(answer.locator(".comment__passage figcaption")).to_contain_text(QUESTION)
-    expect(marker).to_have_text("? 1")
+    expect(marker).to_have_text("1")
+    expect(marker).to_have_accessible_name(
+        f"1 answer to the editors' question: {QUESTION}"
+    )
     passage = Passage.objects.get()
     assert Comment.objects.get().passage == passage
     assert passage.comment_count == 1

@@ -200,8 +200,8 @@ def test_the_page_marks_the_question_with_its_number_of_answers(story, client):
     marker = mark.find_next_sibling("a")
     assert marker["href"] == f"?passage={passage.pk}#comments"
     assert marker["data-question"] == QUESTION
-    assert marker["aria-label"] == f"The editors ask: {QUESTION} (1 answer)"
-    assert marker.get_text(" ", strip=True) == "? 1"
+    assert marker["aria-label"] == f"1 answer to the editors' question: {QUESTION}"
+    assert marker.get_text() == "1"
     assert html.select_one("#comments-heading").get_text() == "1 Comment"
 
 

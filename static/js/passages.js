@@ -259,10 +259,12 @@ function countNewComment(body, detail) {
   const label = count.lastChild;
   const n = Number(label.textContent.trim()) + 1;
   const s = n === 1 ? "" : "s";
-  label.textContent = question ? ` ${n}` : String(n);
+  label.textContent = String(n);
   count.setAttribute(
     "aria-label",
-    question ? `The editors ask: ${question} (${n} answer${s})` : `${n} comment${s} on this passage`,
+    question
+      ? `${n} answer${s} to the editors' question: ${question}`
+      : `${n} comment${s} on this passage`,
   );
 }
 
