@@ -644,34 +644,33 @@ def place_questions(*, article, revision=None) -> list[Passage]:
     changed.
     """
     marked = questions.questions_in(article.body)
-    thread = Thread.objects.filter(article_id=article.pk).first()
-    if thread is None:
-        if not marked:
-            return []
-        thread, _ = Thread.objects.get_or_create(article_id=article.pk)
-    kept = {p.marker: p for p in thread.passages.exclude(marker="")}
-    if not marked and not kept:
+    asked = Passage.objects.filter(thread__article_id=article.pk).exclude(marker="")
+    if not marked and not asked.exists():
         return []
     fields = ["question", *_ANCHOR_FIELDS]
-    made, changed = [], []
-    for found in marked:
-        passage = kept.pop(found.key, None)
-        if passage is None:
-            passage = Passage(thread=thread, marker=found.key, revision=revision)
-            made.append(passage)
-        before = [getattr(passage, name) for name in fields]
-        passage.question = found.question
-        passage.state = Passage.State.ANCHORED
-        for name in ("exact", "prefix", "suffix", "block_id", "offset"):
-            setattr(passage, name, getattr(found.anchor, name))
-        if passage.pk and [getattr(passage, name) for name in fields] != before:
-            changed.append(passage)
-    for passage in kept.values():  # markers the editors took out
-        if passage.state != Passage.State.ORPHANED:
-            passage.state = Passage.State.ORPHANED
-            changed.append(passage)
-    if made or changed:
-        with transaction.atomic():
+    with transaction.atomic():
+        # Two publications at once place the questions one after the other.
+        thread, _ = Thread.objects.get_or_create(article_id=article.pk)
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        kept = {p.marker: p for p in thread.passages.exclude(marker="")}
+        made, changed = [], []
+        for found in marked:
+            passage = kept.pop(found.key, None)
+            if passage is None:
+                passage = Passage(thread=thread, marker=found.key, revision=revision)
+                made.append(passage)
+            before = [getattr(passage, name) for name in fields]
+            passage.question = found.question
+            passage.state = Passage.State.ANCHORED
+            for name in ("exact", "prefix", "suffix", "block_id", "offset"):
+                setattr(passage, name, getattr(found.anchor, name))
+            if passage.pk and [getattr(passage, name) for name in fields] != before:
+                changed.append(passage)
+        for passage in kept.values():  # markers the editors took out
+            if passage.state != Passage.State.ORPHANED:
+                passage.state = Passage.State.ORPHANED
+                changed.append(passage)
+        if made or changed:
             Passage.objects.bulk_create(made)
             Passage.objects.bulk_update(changed, fields)
             _bump_thread(thread.pk)

@@ -143,3 +143,26 @@ def test_withdrawals_while_replies_and_votes_arrive_keep_every_counter_exact(
     assert errors == []
     assert counters() == counters_from_scratch()
     assert Comment.objects.get(pk=top.pk).up == 4
+
+
+def test_two_publications_at_once_make_one_question_per_marker(make_article):
+    from discussion.models import Passage
+    from newsroom.models import ArticlePage
+
+    marked = '<span data-question-id="q1" data-question="Fair?">the plan</span>'
+    article = make_article("Budget row", body=[("paragraph", "<p>Plain words.</p>")])
+
+    def publish(i):
+        page = ArticlePage.objects.get(pk=article.pk)
+        page.body = [("paragraph", f"<p>Version {i}: {marked}</p>")]
+        page.save_revision().publish()
+
+    errors = run_together(4, publish)
+
+    assert errors == []
+    [passage] = Passage.objects.filter(thread__article=article)
+    assert (passage.marker, passage.question, passage.exact) == (
+        "q1",
+        "Fair?",
+        "the plan",
+    )
