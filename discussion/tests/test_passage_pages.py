@@ -358,9 +358,13 @@ def test_inline_feedback_filter_shows_only_passage_comments(client, story, post)
         str(about.pk)
     ]
     link = only.select_one("[data-filter]")
-    assert link.get_text() == "Inline feedback" and link["aria-current"] == "true"
+    assert link["aria-current"] == "true"
     assert "filter=passages" in only.select_one("[data-sort='newest']")["href"]
+    # The heading stays the whole discussion's (the script counts new comments
+    # against it); the filter says how many comments it lists.
     assert only.select_one("[data-comment-count]").get_text() == "2 Comments"
+    assert link.get_text() == "Inline feedback (1)"
+    assert everything.select_one("[data-filter]").get_text() == "Inline feedback"
 
 
 def test_markup_in_a_quote_is_shown_as_text(client, make_article):
