@@ -228,3 +228,49 @@ def test_an_editor_adds_words_before_a_passage_and_its_mark_follows(
         block_id,
         moved,
     )
+
+
+def test_overlapping_passages_both_show_and_each_count_opens_its_own(
+    page, live_server, story
+):
+    from discussion import services
+    from discussion.anchoring import Anchor
+    from discussion.tests.fixtures import GUEST, guest
+
+    block_id = ArticlePage.objects.get(pk=story.pk).body[0].id
+    passages = {}
+    for words in (WORDS, "would cut", "said the plan"):
+        comment = services.post_comment(
+            article=story,
+            reader=guest(),
+            body=f"On {words}",
+            passage=Anchor(exact=words, block_id=block_id, offset=FIRST.index(words)),
+            **GUEST,
+        )
+        passages[words] = comment.passage_id
+
+    page.goto(live_server.url + story.url + "?filter=passages")
+
+    # The block reads as its stored text once the counts are left out, as the
+    # script measures a selection's offset.
+    assert (
+        page.evaluate(
+            """() => {
+              const block = document.querySelector("[data-block-id]").cloneNode(true);
+              for (const count of block.querySelectorAll("[data-passage-open]")) {
+                count.remove();
+              }
+              return block.textContent.trim();
+            }"""
+        )
+        == FIRST
+    )
+    for words, pk in passages.items():
+        marks = page.locator(f"[data-article-body] mark[data-passage-id='{pk}']")
+        assert "".join(marks.all_text_contents()) == words
+    page.locator(f"[data-passage-open='{passages['would cut']}']").click()
+    active = page.locator("mark.passage--active")
+    expect(active.first).to_be_visible()
+    assert "".join(active.all_text_contents()) == "would cut"
+    expect(page.locator(".comment--passage")).to_have_count(1)
+    expect(page.locator(".comment--passage")).to_contain_text("On would cut")
