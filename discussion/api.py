@@ -81,7 +81,10 @@ class CommentOut(Schema):
 
 
 class CommentPage(Schema):
-    count: int
+    count: int = Field(
+        description="Comments in the discussion, replies included; with "
+        "filter=passages, the comments about a passage (not their replies)."
+    )
     comments: list[CommentOut]
     next: str | None
 
@@ -225,7 +228,7 @@ def list_comments(
     page = discussion_page(thread, sort=sort, cursor=cursor, limit=limit, filter=filter)
     data = CommentPage.model_validate(
         {
-            "count": page.total,
+            "count": page.count,
             "comments": [_out(c.root, c) for c in page.conversations],
             "next": page.next_cursor,
         }

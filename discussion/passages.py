@@ -84,27 +84,36 @@ def mark_passages(html: str, passages, count_html) -> str:
 
     The passages' offsets are in the block's text (`text_of(html)`); a passage
     whose words are not at its offset any more (a preview of a draft, say) is
-    left unmarked, and so is one that overlaps a passage marked before it. Its
-    words are put back as text, escaped, whatever they contain. The count goes
-    after the element the words end in when that is a link, so links never nest.
+    left unmarked. Passages may nest or overlap: the text is cut wherever one
+    starts or ends (and at every tag), and each piece is wrapped in one mark per
+    passage that covers it, nested, the passage that starts first (or the longer)
+    outside. So every mark names one passage, a piece read by two passages sits
+    in two marks, and marks never cross a tag. The first piece of a passage
+    carries its `id`; its count goes right after its last piece, or after the
+    link that piece is in, so links never nest. Words are put back as text,
+    escaped, whatever they contain.
     """
     text = text_of(html)
-    chosen, taken_to = [], 0
-    for passage in sorted(passages, key=lambda p: (p.offset, -len(p.exact))):
-        end = passage.offset + len(passage.exact)
-        if passage.exact and text[passage.offset : end] == passage.exact:
-            if passage.offset >= taken_to:
-                chosen.append(passage)
-                taken_to = end
+    chosen = sorted(
+        (
+            p
+            for p in passages
+            if p.exact and text[p.offset : p.offset + len(p.exact)] == p.exact
+        ),
+        key=lambda p: (p.offset, -len(p.exact), p.pk),
+    )
     if not chosen:
         return html
+    spans = [(p.offset, p.offset + len(p.exact)) for p in chosen]
+    cuts = sorted({edge for span in spans for edge in span})
     parser = _Tokens()
     parser.feed(html)
     parser.close()
     out: list[str] = []
     open_tags: list[str] = []
     pending: list[str] = []  # counts waiting for a link to close
-    position, index = 0, 0
+    started: set[int] = set()  # passages (their index in `chosen`) with an id out
+    position = 0
     for kind, raw in parser.tokens:
         if kind.startswith("start:"):
             tag = kind[6:]
@@ -124,35 +133,26 @@ def mark_passages(html: str, passages, count_html) -> str:
         if kind != "data":
             out.append(raw)
             continue
+        if not raw:
+            continue
         start, end = position, position + len(raw)
         position = end
-        cursor = start
-        while cursor < end:
-            passage = chosen[index] if index < len(chosen) else None
-            if passage is None or passage.offset >= end:
-                out.append(escape(raw[cursor - start :], quote=False))
-                break
-            p_start, p_end = passage.offset, passage.offset + len(passage.exact)
-            if cursor < p_start:
-                out.append(escape(raw[cursor - start : p_start - start], quote=False))
-                cursor = p_start
-                continue
-            stop = min(end, p_end)
-            first = cursor == p_start
-            out.append(
-                f'<mark class="passage" data-passage-id="{passage.pk}"'
-                + (f' id="passage-{passage.pk}"' if first else "")
-                + ">"
-                + escape(raw[cursor - start : stop - start], quote=False)
-                + "</mark>"
-            )
-            cursor = stop
-            if stop == p_end:
-                index += 1
-                count = str(count_html(passage))
-                if "a" in open_tags:
-                    pending.append(count)
-                else:
-                    out.append(count)
+        edges = [start, *(cut for cut in cuts if start < cut < end), end]
+        for a, b in zip(edges, edges[1:], strict=False):
+            covering = [i for i, (s, e) in enumerate(spans) if s <= a and b <= e]
+            for i in covering:
+                out.append(
+                    f'<mark class="passage" data-passage-id="{chosen[i].pk}"'
+                    + ("" if i in started else f' id="passage-{chosen[i].pk}"')
+                    + ">"
+                )
+                started.add(i)
+            out.append(escape(raw[a - start : b - start], quote=False))
+            out.append("</mark>" * len(covering))
+            # The passages that end here, innermost first, as their marks close.
+            for i in reversed(covering):
+                if spans[i][1] == b:
+                    count = str(count_html(chosen[i]))
+                    (pending if "a" in open_tags else out).append(count)
     out.extend(pending)
     return "".join(out)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
-from django.db.models import F, Q, Window
+from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.dateparse import parse_datetime
 from wagtail.models import Page
@@ -16,7 +17,7 @@ from wagtail.models import Page
 from newsroom.services import article_scope
 from pagecache.generations import CONTENT, version
 
-from .models import Comment, Thread
+from .models import Comment, Passage, Thread
 
 
 def thread_of(article) -> Thread | None:
@@ -47,6 +48,16 @@ FILTERS = ("passages",)
 def clean_filter(value: str | None) -> str:
     """ "passages" (only comments about a passage) or "" (every comment)."""
     return value if value in FILTERS else ""
+
+
+def passage_comment_count(thread: Thread | None) -> int:
+    """How many comments about a passage readers see: those the "passages"
+    filter lists, their replies aside (a reply is not about the passage). Added
+    up from the passages' own counters, orphaned ones included; one query."""
+    if thread is None:
+        return 0
+    found = Passage.objects.filter(thread=thread).aggregate(n=Sum("comment_count"))
+    return found["n"] or 0
 
 
 # --- cursors: where the next page starts ---------------------------------------------
@@ -108,10 +119,18 @@ class DiscussionPage:
     sort: str
     conversations: list[Conversation]
     next_cursor: str | None
-    total: int
+    total: int  # every comment in the discussion (the section's heading)
     starts_at_beginning: bool = True
     filter: str = ""
     passage_id: int | None = None
+
+    @cached_property
+    def count(self) -> int:
+        """How many comments the listing is of: every one, or under the
+        "passages" filter those about a passage (asked only when wanted)."""
+        if self.filter == "passages":
+            return passage_comment_count(self.thread)
+        return self.total
 
     @property
     def is_partial(self) -> bool:

@@ -7,6 +7,7 @@ TRIBUNE_REQUIRE_BROWSER=1 (CI) makes its absence a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -52,3 +53,22 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+EDITOR_PASSWORD = "s3cret-pass"
+
+
+@pytest.fixture
+def editor_page(page, live_server):
+    """`page`, signed in to the Wagtail admin as an editor."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser(
+        "editor", "ed@example.org", EDITOR_PASSWORD
+    )
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    return page

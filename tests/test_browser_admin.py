@@ -3,26 +3,11 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from newsroom.models import ArticlePage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "s3cret-pass"
-
-
-@pytest.fixture
-def editor_page(page, live_server):
-    """`page`, signed in to the admin as an editor."""
-    get_user_model().objects.create_superuser("editor", "ed@example.org", PASSWORD)
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
-    return page
 
 
 def test_side_panel_preview_shows_the_article(editor_page, live_server, make_article):

@@ -159,3 +159,123 @@ def test_a_selection_made_without_a_mouse_is_offered_to_the_keyboard(
 
     expect(page.locator("[data-passage-words]")).to_have_text(WORDS)
     expect(page.locator("#comment-body")).to_be_focused()
+
+
+def passage_offset(page) -> int:
+    """Where the first marked passage starts in its block's text, counts left
+    out, as the page's script measures offsets."""
+    return page.evaluate(
+        """() => {
+          const body = document.querySelector("[data-article-body]");
+          const mark = body.querySelector("mark[data-passage-id]");
+          const block = mark.closest("[data-block-id]");
+          const range = document.createRange();
+          range.setStart(block, 0);
+          range.setEndBefore(mark);
+          const before = range.cloneContents();
+          for (const count of before.querySelectorAll("[data-passage-open]")) {
+            count.remove();
+          }
+          return before.textContent.length;
+        }"""
+    )
+
+
+def test_an_editor_adds_words_before_a_passage_and_its_mark_follows(
+    editor_page, live_server, story
+):
+    from discussion import services
+    from discussion.anchoring import Anchor
+    from discussion.tests.fixtures import GUEST, guest
+
+    # given a reader's comment on words of the first paragraph
+    block_id = ArticlePage.objects.get(pk=story.pk).body[0].id
+    services.post_comment(
+        article=story,
+        reader=guest(),
+        body="Which services?",
+        passage=Anchor(exact=WORDS, block_id=block_id, offset=FIRST.index(WORDS)),
+        **GUEST,
+    )
+    page = editor_page
+
+    # when an editor writes at the start of that paragraph in the admin and publishes
+    page.goto(live_server.url + f"/admin/pages/{story.pk}/edit/")
+    paragraph = page.locator(
+        f"[data-contentpath='{block_id}'] .public-DraftEditor-content"
+    )
+    paragraph.get_by_text("The council met").click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("Late news. ")
+    expect(paragraph).to_contain_text(f"Late news. {FIRST}")
+    # Draftail copies its content into the form's field a moment after typing.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll("input[type=hidden]")]
+          .some((input) => input.value.includes("Late news."))"""
+    )
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("published")
+
+    # then the public page marks the same words, where they now are
+    page.goto(live_server.url + story.url)
+    mark = page.locator("[data-article-body] mark[data-passage-id]")
+    expect(mark).to_have_text(WORDS)
+    before = FIRST[: FIRST.index(WORDS)]
+    expect(page.locator("[data-block-id]").first).to_contain_text(
+        f"Late news. {before}{WORDS}"
+    )
+    moved = len("Late news. ") + FIRST.index(WORDS)
+    assert passage_offset(page) == moved
+    passage = Passage.objects.get()
+    assert (passage.state, passage.block_id, passage.offset) == (
+        "anchored",
+        block_id,
+        moved,
+    )
+
+
+def test_overlapping_passages_both_show_and_each_count_opens_its_own(
+    page, live_server, story
+):
+    from discussion import services
+    from discussion.anchoring import Anchor
+    from discussion.tests.fixtures import GUEST, guest
+
+    block_id = ArticlePage.objects.get(pk=story.pk).body[0].id
+    passages = {}
+    for words in (WORDS, "would cut", "said the plan"):
+        comment = services.post_comment(
+            article=story,
+            reader=guest(),
+            body=f"On {words}",
+            passage=Anchor(exact=words, block_id=block_id, offset=FIRST.index(words)),
+            **GUEST,
+        )
+        passages[words] = comment.passage_id
+
+    page.goto(live_server.url + story.url + "?filter=passages")
+
+    # The block reads as its stored text once the counts are left out, as the
+    # script measures a selection's offset.
+    assert (
+        page.evaluate(
+            """() => {
+              const block = document.querySelector("[data-block-id]").cloneNode(true);
+              for (const count of block.querySelectorAll("[data-passage-open]")) {
+                count.remove();
+              }
+              return block.textContent.trim();
+            }"""
+        )
+        == FIRST
+    )
+    for words, pk in passages.items():
+        marks = page.locator(f"[data-article-body] mark[data-passage-id='{pk}']")
+        assert "".join(marks.all_text_contents()) == words
+    page.locator(f"[data-passage-open='{passages['would cut']}']").click()
+    active = page.locator("mark.passage--active")
+    expect(active.first).to_be_visible()
+    assert "".join(active.all_text_contents()) == "would cut"
+    expect(page.locator(".comment--passage")).to_have_count(1)
+    expect(page.locator(".comment--passage")).to_contain_text("On would cut")

@@ -223,6 +223,27 @@ def test_listing_carries_passages_and_filters_them(api, story, post):
     assert only["comments"][0]["replies"][0]["id"] == reply.pk
     assert only["comments"][0]["replies"][0]["passage"] is None
     assert everything["count"] == 3
+    assert only["count"] == 1
+
+
+def test_the_passage_filter_counts_the_passage_comments_it_lists(api, story, post):
+    post("Plain", on=story)
+    about = [
+        post_json(
+            api,
+            comments_url(story),
+            {**GOOD, "body": f"On {words}", "passage": selection(story, words)},
+        ).json()
+        for words in (WORDS, "The council met", "Critics said")
+    ]
+    post("Reply", on=story, parent=Comment.objects.get(pk=about[0]["id"]))
+    services.withdraw_comment(comment_id=about[2]["id"], state="spam")
+
+    only = api.get(comments_url(story), {"filter": "passages"}).json()
+
+    assert [c["id"] for c in only["comments"]] == [about[0]["id"], about[1]["id"]]
+    assert only["count"] == 2
+    assert api.get(comments_url(story)).json()["count"] == 4
 
 
 def test_the_passage_filter_pages_and_sorts(api, story):

@@ -3,6 +3,7 @@ their comments, the "Inline feedback" filter, and flat query counts."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
@@ -82,14 +83,171 @@ def test_words_no_longer_at_their_offset_are_not_marked():
     assert mark_passages(html, [stale], count) == html
 
 
-def test_an_overlapping_passage_is_left_unmarked():
-    html = "<p>The plan would cut services.</p>"
-    first, second = at(html, "plan would", 1), at(html, "would cut", 2)
+@pytest.mark.parametrize(
+    ("html", "passages", "expected"),
+    [
+        (
+            "<p>Critics said the plan would cut services.</p>",
+            [("the plan would cut services", 1), ("would cut", 2)],
+            '<p>Critics said <mark class="passage" data-passage-id="1" id="passage-1">'
+            'the plan </mark><mark class="passage" data-passage-id="1">'
+            '<mark class="passage" data-passage-id="2" id="passage-2">would cut</mark>'
+            '</mark>[2]<mark class="passage" data-passage-id="1"> services</mark>[1]'
+            ".</p>",
+        ),
+        (
+            "<p>The plan would cut services.</p>",
+            [("plan would", 1), ("would cut", 2)],
+            '<p>The <mark class="passage" data-passage-id="1" id="passage-1">plan '
+            '</mark><mark class="passage" data-passage-id="1">'
+            '<mark class="passage" data-passage-id="2" id="passage-2">would</mark>'
+            '</mark>[1]<mark class="passage" data-passage-id="2"> cut</mark>[2]'
+            " services.</p>",
+        ),
+        (
+            "<p>The plan would cut services.</p>",
+            [("would cut", 1), ("would cut", 2)],
+            '<p>The plan <mark class="passage" data-passage-id="1" id="passage-1">'
+            '<mark class="passage" data-passage-id="2" id="passage-2">would cut'
+            "</mark></mark>[2][1] services.</p>",
+        ),
+        (
+            "<p>The <b>plan would</b> cut services.</p>",
+            [("The plan would", 1), ("would cut", 2)],
+            '<p><mark class="passage" data-passage-id="1" id="passage-1">The </mark>'
+            '<b><mark class="passage" data-passage-id="1">plan </mark>'
+            '<mark class="passage" data-passage-id="1">'
+            '<mark class="passage" data-passage-id="2" id="passage-2">would</mark>'
+            '</mark>[1]</b><mark class="passage" data-passage-id="2"> cut</mark>[2]'
+            " services.</p>",
+        ),
+        (
+            '<p>See <a href="/x/">the report here</a> today.</p>',
+            [("See the report", 1), ("report here today", 2)],
+            '<p><mark class="passage" data-passage-id="1" id="passage-1">See </mark>'
+            '<a href="/x/"><mark class="passage" data-passage-id="1">the </mark>'
+            '<mark class="passage" data-passage-id="1">'
+            '<mark class="passage" data-passage-id="2" id="passage-2">report</mark>'
+            '</mark><mark class="passage" data-passage-id="2"> here</mark></a>[1]'
+            '<mark class="passage" data-passage-id="2"> today</mark>[2].</p>',
+        ),
+        (
+            "<p>Fish &amp; chips &lt;script&gt; here</p>",
+            [("& chips <script>", 1), ("<script> here", 2)],
+            '<p>Fish <mark class="passage" data-passage-id="1" id="passage-1">'
+            '&amp; chips </mark><mark class="passage" data-passage-id="1">'
+            '<mark class="passage" data-passage-id="2" id="passage-2">&lt;script&gt;'
+            '</mark></mark>[1]<mark class="passage" data-passage-id="2"> here</mark>'
+            "[2]</p>",
+        ),
+    ],
+    ids=[
+        "nested",
+        "partly overlapping",
+        "identical",
+        "overlap across bold",
+        "overlap across a link",
+        "markup as text",
+    ],
+)
+def test_overlapping_passages_all_highlight(html, passages, expected):
+    marked = mark_passages(html, [at(html, w, pk) for w, pk in passages], count)
 
-    marked = mark_passages(html, [first, second], count)
+    assert marked == expected
 
-    assert 'data-passage-id="1"' in marked and 'data-passage-id="2"' not in marked
-    assert text_of(marked.replace("[1]", "")) == text_of(html)
+
+def link_count(passage) -> str:
+    return f'<a href="#c" data-passage-open="{passage.pk}">{passage.pk}</a>'
+
+
+class _Marked(HTMLParser):
+    """Marked HTML as the page's script reads it, checked to be well formed:
+    each element closes in order, and no link holds a link."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, dict]] = []
+        self.text = ""  # the block's text without the counts
+        self.words: dict[str, str] = {}  # passage id: the text in its marks
+        # In page order: ("mark", passage id, its id attribute) and ("count", id).
+        self.order: list[tuple] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            assert all(t != "a" for t, _ in self.open), "a link inside a link"
+        if tag == "mark":
+            self.order.append(("mark", attrs["data-passage-id"], attrs.get("id")))
+        elif "id" in attrs:
+            self.order.append(("id", attrs["id"]))
+        if "data-passage-open" in attrs:
+            self.order.append(("count", attrs["data-passage-open"]))
+        if tag not in ("br", "img"):
+            self.open.append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1][0] == tag, f"</{tag}> in {self.open}"
+        self.open.pop()
+
+    def handle_data(self, data):
+        if any("data-passage-open" in attrs for _, attrs in self.open):
+            return
+        self.text += data
+        for passage in {a["data-passage-id"] for t, a in self.open if t == "mark"}:
+            self.words[passage] = self.words.get(passage, "") + data
+
+
+def read_marked(html: str) -> _Marked:
+    reader = _Marked()
+    reader.feed(html)
+    reader.close()
+    assert not reader.open, f"never closed: {reader.open}"
+    return reader
+
+
+@pytest.mark.parametrize(
+    ("html", "words"),
+    [
+        (
+            "<p>Critics said the plan would cut services.</p>",
+            ["the plan would cut services", "plan would cut", "would", "cut services"],
+        ),
+        ("<p>The plan would cut services.</p>", ["would cut", "would cut", "plan"]),
+        (
+            "<p>The <b>plan <i>would</i></b> cut services.</p>",
+            ["The plan would", "plan would cut", "would cut services", "would"],
+        ),
+        (
+            '<p>See <a href="/x/">the <b>report</b> here</a> today, <a href="/y/">'
+            "and</a> more.</p>",
+            ["See the report", "report here today, and", "the report here", "and"],
+        ),
+        (
+            "<p>Fish &amp; chips &lt;script&gt;<br>here &quot;now&quot;</p>",
+            ["& chips <script>", '<script>here "now"', "chips", '"now"'],
+        ),
+    ],
+    ids=["nested three deep", "identical and apart", "across tags", "links", "escapes"],
+)
+def test_overlapping_marks_are_well_formed_and_keep_the_text(html, words):
+    passages = [at(html, w, pk) for pk, w in enumerate(words, 1)]
+
+    marked = mark_passages(html, passages, link_count)
+
+    read = read_marked(marked)
+    assert read.text == text_of(html)
+    assert "<script>" not in marked
+    for passage in passages:
+        pk = str(passage.pk)
+        assert read.words[pk] == passage.exact
+        marks = [i for i, e in enumerate(read.order) if e[:2] == ("mark", pk)]
+        # The id once, on the first piece; the count once, after the last piece.
+        assert [read.order[i][2] for i in marks] == [f"passage-{pk}"] + [None] * (
+            len(marks) - 1
+        )
+        assert marked.count(f'id="passage-{pk}"') == 1
+        counts = [i for i, e in enumerate(read.order) if e == ("count", pk)]
+        assert len(counts) == 1 and counts[0] > marks[-1]
 
 
 FIRST = "The council met on Tuesday. Critics said the plan would cut services."
@@ -146,6 +304,30 @@ def test_the_page_marks_passages_with_their_counts_and_quotes_them(client, story
     assert quote.figcaption.a["href"] == f"#passage-{first.passage_id}"
 
 
+def test_overlapping_passages_both_show_on_the_page(client, story):
+    outer = comment_on(story, "the plan would cut services")
+    inner = comment_on(story, "would cut", body="Cut what, exactly?")
+
+    body = soup(client.get(story.url)).select_one("[data-article-body]")
+
+    for comment, words in (
+        (outer, "the plan would cut services"),
+        (inner, "would cut"),
+    ):
+        marks = body.select(f'mark[data-passage-id="{comment.passage_id}"]')
+        assert "".join(m.get_text() for m in marks) == words
+        assert [m.get("id") for m in marks] == [f"passage-{comment.passage_id}"] + [
+            None
+        ] * (len(marks) - 1)
+    assert [m.get_text() for m in body.select("mark.passage mark.passage")] == [
+        "would cut"
+    ]
+    assert [c["data-passage-open"] for c in body.select("[data-passage-open]")] == [
+        str(inner.passage_id),
+        str(outer.passage_id),
+    ]
+
+
 def test_an_orphaned_passage_is_quoted_on_an_earlier_version(client, story):
     comment = comment_on(story, "the plan would cut services")
     page = ArticlePage.objects.get(pk=story.pk)
@@ -176,9 +358,13 @@ def test_inline_feedback_filter_shows_only_passage_comments(client, story, post)
         str(about.pk)
     ]
     link = only.select_one("[data-filter]")
-    assert link.get_text() == "Inline feedback" and link["aria-current"] == "true"
+    assert link["aria-current"] == "true"
     assert "filter=passages" in only.select_one("[data-sort='newest']")["href"]
+    # The heading stays the whole discussion's (the script counts new comments
+    # against it); the filter says how many comments it lists.
     assert only.select_one("[data-comment-count]").get_text() == "2 Comments"
+    assert link.get_text() == "Inline feedback (1)"
+    assert everything.select_one("[data-filter]").get_text() == "Inline feedback"
 
 
 def test_markup_in_a_quote_is_shown_as_text(client, make_article):
