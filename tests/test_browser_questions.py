@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from discussion.models import Comment, Passage
 from newsroom.models import ArticlePage
-from tests.test_browser_admin import editor_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +45,7 @@ def publish(page) -> None:
 
 
 def test_an_editor_marks_a_passage_and_asks_about_it(
-    editor_page,  # noqa: F811
+    editor_page,
     live_server,
     story,
 ):
