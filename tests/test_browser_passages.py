@@ -254,7 +254,7 @@ def test_overlapping_passages_both_show_and_each_count_opens_its_own(
         )
         passages[words] = comment.passage_id
 
-    page.goto(live_server.url + story.url + "?filter=passages")
+    page.goto(live_server.url + story.url)  # the whole discussion at first
 
     # The block reads as its stored text once the counts are left out, as the
     # script measures a selection's offset.

@@ -318,6 +318,7 @@ async function loadPage(section, url, { replace }) {
   } else if (more) {
     more.closest("p").remove();
   }
+  section.dispatchEvent(new CustomEvent("comments:loaded"));
 }
 
 function setUpPaging(section) {

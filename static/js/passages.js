@@ -183,8 +183,13 @@ function setUp(body, section) {
     const id = count.dataset.passageOpen;
     const filter = section.querySelector("[data-filter]");
     if (filter && !filter.hasAttribute("aria-current")) {
-      filter.click(); // the discussion's script loads the inline feedback
-      await waitFor(() => section.querySelector(`[data-passage-quote="${id}"]`));
+      // The discussion's script loads the inline feedback in place of the list.
+      const loaded = new Promise((resolve) => {
+        section.addEventListener("comments:loaded", resolve, { once: true });
+        setTimeout(resolve, 5000);
+      });
+      filter.click();
+      await loaded;
     }
     const quotes = [...section.querySelectorAll(`[data-passage-quote="${id}"]`)];
     for (const mark of document.querySelectorAll("mark.passage--active")) {
@@ -284,17 +289,6 @@ function clearPassage(form) {
   box.querySelector("[data-passage-words]").textContent = "";
   box.querySelector("[data-passage-question-box]").hidden = true;
   form.querySelector(".comment-form__title").textContent = "Join the discussion";
-}
-
-function waitFor(find, tries = 40) {
-  return new Promise((resolve) => {
-    const look = (left) => {
-      const found = find();
-      if (found || left === 0) resolve(found);
-      else setTimeout(() => look(left - 1), 100);
-    };
-    look(tries);
-  });
 }
 
 const body = document.querySelector(BODY);
