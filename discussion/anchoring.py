@@ -21,7 +21,10 @@ Pure functions of their arguments, so they can be tested over a corpus of edits.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -112,6 +115,11 @@ class _Normalised:
         self.text = "".join(chars)
         self._origin = origin
 
+    def position(self, offset: int) -> int:
+        """Where the original text's `offset` falls in the normalised text: the
+        length of its first `offset` characters normalised."""
+        return bisect_left(self._origin, offset)
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original positions of the normalised span [start, end)."""
         if start >= len(self._origin):
@@ -158,8 +166,14 @@ def locate_in_block(text: str, anchor: Anchor) -> int | None:
     return max(starts, key=agreement)
 
 
+@lru_cache(maxsize=1024)
+def _surroundings(anchor: Anchor) -> tuple[str, str]:
+    # Asked for every place a passage might be: kept, not evened out each time.
+    return normalise(anchor.prefix), normalise(anchor.suffix)
+
+
 def _side_scores(anchor: Anchor, text: _Normalised, start: int, end: int):
-    prefix_old, suffix_old = normalise(anchor.prefix), normalise(anchor.suffix)
+    prefix_old, suffix_old = _surroundings(anchor)
     prefix_new = text.text[max(0, start - len(prefix_old)) : start]
     suffix_new = text.text[end : end + len(suffix_old)]
 
@@ -192,17 +206,30 @@ def _found(text: _Normalised, start: int, end: int, block_id: str, how: str):
 def resolve(blocks: dict[str, str], anchor: Anchor) -> Found | None:
     """The passage in `blocks` (block id → its text, in page order), or None
     when it cannot be found with confidence (orphaned)."""
+    return resolve_all(blocks, [anchor])[0]
+
+
+def resolve_all(
+    blocks: dict[str, str], anchors: Iterable[Anchor]
+) -> list[Found | None]:
+    """`resolve` for each of the anchors, in their order. The blocks' text is
+    evened out once for all of them: on a long article that is most of the
+    work, and a publication looks for every passage of the article at once."""
+    texts = {block_id: _Normalised(text) for block_id, text in blocks.items()}
+    return [_resolve(texts, anchor) for anchor in anchors]
+
+
+def _resolve(texts: dict[str, _Normalised], anchor: Anchor) -> Found | None:
     needle = normalise(anchor.exact).strip()
     if not needle:
         return None
-    texts = {block_id: _Normalised(text) for block_id, text in blocks.items()}
 
     # 1. The same block: its exact words, where the context agrees best, then
     # nearest where they were.
     if (home := texts.get(anchor.block_id)) is not None:
         starts = _occurrences(needle, home.text)
         if starts:
-            hint = len(normalise(home.original[: anchor.offset]))
+            hint = home.position(anchor.offset)
             best = max(
                 starts,
                 key=lambda s: (
@@ -263,7 +290,9 @@ def _approximate(
     haystack = text.text
     if not haystack.strip():
         return None
-    alignment = fuzz.partial_ratio_alignment(needle, haystack)
+    alignment = fuzz.partial_ratio_alignment(
+        needle, haystack, score_cutoff=QUOTE_THRESHOLD - 10
+    )
     if alignment is None or alignment.score < QUOTE_THRESHOLD - 10:
         return None
     start, end = alignment.dest_start, alignment.dest_end

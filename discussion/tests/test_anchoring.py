@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from discussion.anchoring import Anchor, anchor_at, resolve
+from discussion.anchoring import Anchor, anchor_at, resolve, resolve_all
 
 ONE = (
     "The council met on Tuesday to discuss the new budget. Critics said the plan "
@@ -174,6 +174,14 @@ def test_resolve_after_an_edit(given, blocks, expected):
         assert start == offset[0]
     assert found.anchor.prefix == text[max(0, start - 32) : start]
     assert found.anchor.suffix == text[start + len(words) : start + len(words) + 32]
+
+
+def test_resolving_many_at_once_finds_each_as_resolving_it_alone():
+    blocks = {"b2": TWO, "b3": THREE.replace("\u201c", '"'), "b1": "New. " + ONE}
+    given = [case[1] for case in CORPUS] + [Anchor(exact=" ", block_id="b1")]
+
+    assert resolve_all(blocks, given) == [resolve(blocks, a) for a in given]
+    assert resolve_all(blocks, []) == []
 
 
 def test_an_empty_quote_is_never_found():

@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from discussion import services
-from discussion.anchoring import Anchor
-from discussion.models import Comment, Passage
+from discussion.anchoring import Anchor, anchor_at
+from discussion.models import Comment, Passage, Thread
 from discussion.passages import mark_passages, text_of
 from discussion.tests.fixtures import GUEST, guest
 from newsroom.models import ArticlePage
@@ -469,3 +469,69 @@ def test_the_form_refuses_a_passage_not_in_the_block(client, story):
     assert response.status_code == 400
     assert "within one paragraph" in response.content.decode()
     assert not Comment.objects.exists() and not Passage.objects.exists()
+
+
+# The article page with passages readers commented on, rendered afresh for an
+# anonymous reader with every cache cold (past the page cache): the newsroom's
+# queries, the rating's, the passages marked in the body (one query), the first
+# page of comments with their quotes and replies. The same for 5 as for 200.
+PASSAGE_PAGE_QUERIES = 24
+POINTS = [[f"Point {5 * p + s} is made here." for s in range(5)] for p in range(40)]
+
+
+def comment_on_points(article, points: range) -> None:
+    """A passage on each of these points, with one guest comment about it."""
+    body = ArticlePage.objects.get(pk=article.pk).body
+    thread, _ = Thread.objects.get_or_create(article_id=article.pk)
+    made = []
+    for n in points:
+        block = body[n // 5]
+        text = text_of(block.value.source)
+        words = f"Point {n} is made"
+        start = text.index(words)
+        made.append(
+            Passage(
+                thread=thread,
+                comment_count=1,
+                **vars(anchor_at(text, start, start + len(words), block.id)),
+            )
+        )
+    Comment.objects.bulk_create(
+        Comment(
+            thread=thread,
+            passage=passage,
+            guest_name=f"Reader {passage.offset}",
+            guest_email="reader@example.org",
+            reader_key=f"g:point{n}",
+            body_source=f"About point {n}",
+            body_html=f"<p>About point {n}</p>",
+            body_hash=f"point{n}",
+        )
+        for n, passage in zip(points, Passage.objects.bulk_create(made), strict=True)
+    )
+    total = Comment.objects.filter(thread=thread).count()
+    Thread.objects.filter(pk=thread.pk).update(
+        comment_count=total, top_level_count=total
+    )
+
+
+def test_the_page_with_many_passage_comments_is_pinned(
+    client, make_article, django_assert_max_num_queries
+):
+    article = make_article(
+        "Long read",
+        body=[("paragraph", "<p>" + " ".join(points) + "</p>") for points in POINTS],
+    )
+    comment_on_points(article, range(5))
+    few = page_queries(client, article.url)
+
+    comment_on_points(article, range(5, 200))
+    cache.clear()
+    with django_assert_max_num_queries(PASSAGE_PAGE_QUERIES):
+        response = client.get(article.url, HTTP_COOKIE="tribune_recent=1")
+
+    assert few == page_queries(client, article.url) == PASSAGE_PAGE_QUERIES
+    marked = soup(response).select("[data-article-body] mark.passage[id]")
+    assert len(marked) == 200
+    assert marked[199].get_text() == "Point 199 is made"
+    assert "200 Comments" in response.content.decode()
