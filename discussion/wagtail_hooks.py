@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.html import format_html
 from draftjs_exporter.dom import DOM
@@ -19,7 +22,7 @@ from .models import Comment, Passage
 from .passages import mark_passages
 from .questions import ENTITY_TYPE, FEATURE, clean_key, clean_question
 from .readers import SORT_COOKIE
-from .reading import thread_of
+from .reading import discussion_version, thread_of
 from .templatetags.discussion_tags import discussion_section
 
 
@@ -48,31 +51,67 @@ def section(request, article) -> str:
     return discussion_section({"request": request}, article)
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """What marking a passage in the body needs of it (kept in the cache)."""
+
+    pk: int
+    offset: int
+    exact: str
+    comment_count: int
+    question: str
+
+
 @hooks.register(extensions.BODY_BLOCK_HTML)
 def passages_in_body(article):
     """Marks the passages readers commented on, and those the editors ask about,
     in the body, each with its count, so they show without the script and in
-    cached pages. One query a page."""
+    cached pages.
+
+    Which passages are shown, and each marked block, are kept until the
+    article's discussion next changes: a page rendered again (past the page
+    cache) neither asks the database nor marks the blocks again. A block is
+    kept by a digest of its HTML, so a preview of other words is marked anew.
+    """
     if not article.comments_enabled or not article.pk:
         return None
-    by_block: dict[str, list[Passage]] = {}
-    for passage in Passage.objects.filter(
-        Q(comment_count__gt=0) | ~Q(question=""),
-        thread__article_id=article.pk,
-        state=Passage.State.ANCHORED,
-    ).order_by("offset", "pk"):
-        by_block.setdefault(passage.block_id, []).append(passage)
+    prefix = f"discussion:marked:{article.pk}:{discussion_version(article.pk)}"
+    by_block = cache.get(prefix)
+    if by_block is None:
+        by_block = {}
+        for passage in (
+            Passage.objects.filter(
+                Q(comment_count__gt=0) | ~Q(question=""),
+                thread__article_id=article.pk,
+                state=Passage.State.ANCHORED,
+            )
+            .order_by("offset", "pk")
+            .values_list(
+                "pk", "block_id", "offset", "exact", "comment_count", "question"
+            )
+        ):
+            pk, block_id, *rest = passage
+            by_block.setdefault(block_id, []).append(_Shown(pk, *rest))
+        cache.set(prefix, by_block, timeout=600)
     if not by_block:
         return None
 
     def rewrite(block, html: str) -> str:
         found = by_block.get(block.id)
-        return mark_passages(html, found, passage_count) if found else html
+        if not found:
+            return html
+        digest = hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
+        key = f"{prefix}:{block.id}:{digest}"
+        marked = cache.get(key)
+        if marked is None:
+            marked = mark_passages(html, found, passage_count)
+            cache.set(key, marked, timeout=600)
+        return marked
 
     return rewrite
 
 
-def passage_count(passage: Passage) -> str:
+def passage_count(passage: _Shown) -> str:
     n = passage.comment_count
     if passage.question:
         # The editors' question: opens its answers and the form to answer it.

@@ -535,3 +535,51 @@ def test_the_page_with_many_passage_comments_is_pinned(
     assert len(marked) == 200
     assert marked[199].get_text() == "Point 199 is made"
     assert "200 Comments" in response.content.decode()
+
+
+def test_marked_blocks_are_kept_until_the_discussion_changes(
+    client, make_article, django_capture_on_commit_callbacks
+):
+    article = make_article(
+        "Long read",
+        body=[("paragraph", "<p>" + " ".join(points) + "</p>") for points in POINTS],
+    )
+    comment_on_points(article, range(50))
+    cache.clear()
+    first = client.get(article.url, HTTP_COOKIE="tribune_recent=1")
+
+    # Rendered again past the page cache: no passage is read, the marks are kept.
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(article.url, HTTP_COOKIE="tribune_recent=1")
+    assert not [q for q in ctx.captured_queries if "discussion_passage" in q["sql"]]
+    body = soup(again).select_one("[data-article-body]")
+    assert body == soup(first).select_one("[data-article-body]")
+    assert len(body.select("mark.passage[id]")) == 50
+
+    # A new comment on a passage: its count follows on the next rendering.
+    passage = Passage.objects.get(exact="Point 7 is made")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_comment(
+            article=article, reader=guest(), body="More", passage_id=passage.pk, **GUEST
+        )
+    after = soup(client.get(article.url, HTTP_COOKIE="tribune_recent=1"))
+    count = after.select_one(f'[data-article-body] [data-passage-open="{passage.pk}"]')
+    assert count.get_text() == "2"
+
+
+def test_a_preview_of_other_words_is_marked_anew(rf, make_article):
+    from discussion.wagtail_hooks import passages_in_body
+
+    article = make_article(
+        "Long read",
+        body=[("paragraph", "<p>" + " ".join(points) + "</p>") for points in POINTS],
+    )
+    comment_on_points(article, range(1))
+    block = ArticlePage.objects.get(pk=article.pk).body[0]
+    cache.clear()
+    live = passages_in_body(article)(block, "<p>Point 0 is made here.</p>")
+    assert '<mark class="passage"' in live
+
+    # The same block in a draft whose words moved: not the live block's marks.
+    draft = passages_in_body(article)(block, "<p>Now: Point 0 is made here.</p>")
+    assert draft == "<p>Now: Point 0 is made here.</p>"
