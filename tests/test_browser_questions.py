@@ -98,7 +98,8 @@ def test_a_keyboard_reader_answers_the_editors_question(
             )
         ],
     )
-    page.goto(live_server.url + story.url)
+    page.goto(live_server.url + story.url + "?filter=passages")
+    expect(page.locator("[data-filter-count]")).to_have_text("(0)")
 
     marker = page.locator("[data-article-body] .passage__count--question")
     for _ in range(80):  # Tab, as a keyboard user does, until the marker has focus
@@ -121,6 +122,7 @@ def test_a_keyboard_reader_answers_the_editors_question(
     answer = page.locator(".comments > li", has_text="Fair, if the figures hold.")
     expect(answer.locator(".comment__passage figcaption")).to_contain_text(QUESTION)
     expect(marker).to_have_text("1")
+    expect(page.locator("[data-filter-count]")).to_have_text("(1)")
     expect(marker).to_have_accessible_name(
         f"1 answer to the editors' question: {QUESTION}"
     )

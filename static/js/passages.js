@@ -254,6 +254,8 @@ function countNewComment(body, detail) {
   if (!quote) return;
   const id = quote.dataset.passageQuote;
   const sent = detail.sent;
+  const listed = document.querySelector("[data-filter-count]");
+  if (listed) listed.textContent = `(${Number(listed.textContent.replace(/\D/g, "")) + 1})`;
   if (sent.get("passage_block")) {
     const from = Number(sent.get("passage_offset"));
     markNewPassage(body, id, sent.get("passage_block"), from, from + sent.get("passage_exact").length);
