@@ -21,6 +21,7 @@ pytest_plugins = [
     "discussion.tests.fixtures",
     "newsroom.tests.fixtures",
     "ratings.tests.fixtures",
+    "subscriptions.tests.fixtures",
     "tests.browser",
     "tests.shared",
 ]
@@ -36,6 +37,7 @@ POSTGRES_LEG = (
     "discussion/",
     "pagecache/",
     "ratings/",
+    "subscriptions/",
     "newsroom/tests/test_queries.py",
     "newsroom/tests/test_search.py",
 )

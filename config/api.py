@@ -8,19 +8,27 @@ from discussion.services import DiscussionError
 from ratings.api import rating_error_handler
 from ratings.api import router as ratings_router
 from ratings.services import RatingError
+from subscriptions.api import router as subscriptions_router
+from subscriptions.api import subscription_error_handler
+from subscriptions.services import SubscriptionError
 
 api = NinjaAPI(
     title="Tribune API",
     version="1",
     urls_namespace="api",
     description="Articles' discussions (read, post, edit, delete and vote) and "
-    "ratings (read, rate, take back).",
+    "ratings (read, rate, take back); subscriptions.",
 )
 api.add_router("/", discussion_router)
 api.add_router("/", ratings_router)
+api.add_router("/", subscriptions_router)
 api.add_exception_handler(
     DiscussionError, lambda request, exc: discussion_error_handler(request, exc, api)
 )
 api.add_exception_handler(
     RatingError, lambda request, exc: rating_error_handler(request, exc, api)
+)
+api.add_exception_handler(
+    SubscriptionError,
+    lambda request, exc: subscription_error_handler(request, exc, api),
 )

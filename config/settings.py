@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "newsroom",
     "discussion",
     "ratings",
+    "subscriptions",
     "demo",
     "server",
     "wagtail.contrib.settings",
@@ -319,6 +320,25 @@ DISCUSSION_VOTE_RATE_PER_IP = (env_int("DISCUSSION_VOTES_PER_MINUTE_PER_IP", 200
 # (an IPv6 /64 counts as one address); more are refused with 429 and Retry-After.
 RATINGS_PER_MINUTE = env_int("RATINGS_PER_MINUTE", 20)
 RATINGS_PER_MINUTE_PER_IP = env_int("RATINGS_PER_MINUTE_PER_IP", 100)
+
+# --- Subscriptions tunables ---------------------------------------------------------
+# Notification mail: who it comes from and where answers go (empty: no Reply-To).
+SUBSCRIPTIONS_FROM_EMAIL = env("SUBSCRIPTIONS_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+SUBSCRIPTIONS_REPLY_TO = env("SUBSCRIPTIONS_REPLY_TO", "")
+# A confirmation link works this long; an address is sent at most one confirmation
+# mail in this many hours, however often someone asks.
+SUBSCRIPTIONS_CONFIRM_MAX_AGE = (
+    env_int("SUBSCRIPTIONS_CONFIRM_MAX_AGE_HOURS", 72) * 3600
+)
+SUBSCRIPTIONS_CONFIRM_QUIET = env_int("SUBSCRIPTIONS_CONFIRM_QUIET_HOURS", 6) * 3600
+# The "my subscriptions" and unsubscribe links in every mail work this long.
+SUBSCRIPTIONS_LINK_MAX_AGE = env_int("SUBSCRIPTIONS_LINK_MAX_AGE_DAYS", 90) * 86400
+# Subscribe requests per IP address (or IPv6 /64) per hour; more get 429.
+SUBSCRIPTIONS_REQUESTS_PER_HOUR_PER_IP = env_int(
+    "SUBSCRIPTIONS_REQUESTS_PER_HOUR_PER_IP", 30
+)
+# A mail still failing this long after its event is given up (and recorded).
+SUBSCRIPTIONS_GIVE_UP_AFTER = 24 * 3600
 
 # --- Security ----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("discussion/", include("discussion.urls")),
     path("ratings/", include("ratings.urls")),
+    path("subscriptions/", include("subscriptions.urls")),
     path("api/v1/", api.urls),
     path("", include("newsroom.urls")),
 ]

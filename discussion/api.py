@@ -113,6 +113,11 @@ class CommentIn(Strict):
     name: str = Field("", max_length=1000)
     email: str = Field("", max_length=1000)
     website: str = Field("", max_length=2000)
+    notify: Literal["none", "replies", "all"] | None = Field(
+        None,
+        description="E-mail me about replies to my comment, or every new comment "
+        "on the article (all); verified members get replies unless they say none.",
+    )
 
 
 class CommentCreated(CommentOut):
@@ -259,6 +264,7 @@ def create_comment(
         website=payload.website,
         passage=Anchor(**payload.passage.model_dump()) if payload.passage else None,
         passage_id=payload.passage_id,
+        notify=payload.notify,
     )
     reader.remember(response)
     return Status(

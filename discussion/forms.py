@@ -30,6 +30,8 @@ class CommentForm(forms.Form):
     name = forms.CharField(label="Name", required=False, strip=False)
     email = forms.CharField(label="E-mail", required=False)
     website = forms.CharField(label="Website", required=False)
+    # What to be told about by e-mail: none, replies or all (new comments).
+    notify = forms.CharField(label="Notify me", required=False)
     # A comment about a passage: the words the reader selected (filled in by the
     # page's script), or a passage already there.
     passage_exact = forms.CharField(required=False, strip=False)

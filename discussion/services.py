@@ -23,7 +23,7 @@ from accounts.names import clean_display_name, is_reserved_name
 from newsroom.services import article_scope, listings_changed
 from pagecache.generations import CONTENT, bump, version
 
-from . import anchoring, markup, passages, questions, statements
+from . import anchoring, extensions, markup, passages, questions, statements
 from .models import Comment, Passage, Thread, Vote
 from .readers import Reader, over_limit
 
@@ -202,6 +202,10 @@ def _after_change(article_id: int, *, counted: bool) -> None:
 
 
 # --- writes -----------------------------------------------------------------
+# What a commenter may ask to be told about (None: the listening apps' default).
+NOTIFY_CHOICES = (None, "none", "replies", "all")
+
+
 def post_comment(
     *,
     article,
@@ -213,15 +217,21 @@ def post_comment(
     website: str = "",
     passage: anchoring.Anchor | None = None,
     passage_id: int | None = None,
+    notify: str | None = None,
 ) -> Comment:
     """Stores a comment and counts it, or returns the identical one this reader
     has just posted (a double submission is stored once).
+
+    `notify` ("none", "replies", "all", or None for the default) is handed to the
+    apps listening at `extensions.COMMENT_POSTED`, in the same transaction.
 
     A top-level comment may be about a passage of the article: one the reader
     selected (`passage`, checked against the live version of the article) or
     one already there (`passage_id`), whose count it adds to.
     """
     body = clean_body(body)
+    if notify not in NOTIFY_CHOICES:
+        raise InvalidInput({"notify": "Choose none, replies or all."})
     revision_id = None
     if passage is not None or passage_id is not None:
         if parent_id is not None:
@@ -314,6 +324,9 @@ def post_comment(
                     comment_count=F("comment_count") + 1
                 )
             _after_change(article.pk, counted=True)
+            extensions.comment_posted(comment, notify=notify)
+            if comment.state == Comment.State.PUBLISHED:
+                extensions.comment_visible(comment)
             transaction.on_commit(
                 lambda: cache.set(
                     recent_key, comment.pk, timeout=settings.DISCUSSION_DUPLICATE_WINDOW
@@ -473,6 +486,7 @@ def restore_comment(*, comment_id: int) -> Comment:
             comment.state = Comment.State.PUBLISHED
             comment.save(update_fields=["state"])
             _recount(comment)
+            extensions.comment_visible(comment)
     return comment
 
 

@@ -163,6 +163,7 @@ def post(request, article_id: int):
             if data["passage_block"]
             else None,
             passage_id=data["passage_id"],
+            notify=data["notify"] or None,
         )
     except services.DiscussionError as error:
         return _refused(request, error, **context)

@@ -21,10 +21,21 @@ PASSWORD = "correct horse battery staple"
 
 @dataclass
 class SmtpSink:
-    """An aiosmtpd handler that keeps every message it is given."""
+    """An aiosmtpd handler that keeps every message it is given.
+
+    `refuse` maps a recipient to the answer it gets instead ("550 No such user"
+    for good, "451 Try later" for now).
+    """
 
     messages: list[EmailMessage] = field(default_factory=list)
     recipients: list[list[str]] = field(default_factory=list)
+    refuse: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(

@@ -1,0 +1,30 @@
+"""Where apps above the discussion learn what happens in it, without the
+discussion knowing them.
+
+An app registers functions under these names with `wagtail.hooks.register` in
+its `wagtail_hooks.py`. They are called inside the transaction that makes the
+change, so what they write (an outbox row, say) commits or rolls back with it;
+anything that leaves the process must wait for `transaction.on_commit`.
+"""
+
+from __future__ import annotations
+
+from wagtail import hooks
+
+# fn(comment, *, notify: str | None) -> None: a comment was stored. `notify` is
+# what its author asked to be told about: "none", "replies", "all", or None when
+# they did not say.
+COMMENT_POSTED = "discussion_comment_posted"
+# fn(comment) -> None: a comment became visible to everyone (posted published,
+# or restored by a moderator).
+COMMENT_VISIBLE = "discussion_comment_visible"
+
+
+def comment_posted(comment, *, notify: str | None) -> None:
+    for fn in hooks.get_hooks(COMMENT_POSTED):
+        fn(comment, notify=notify)
+
+
+def comment_visible(comment) -> None:
+    for fn in hooks.get_hooks(COMMENT_VISIBLE):
+        fn(comment)

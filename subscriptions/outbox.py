@@ -1,0 +1,272 @@
+"""The worker's side: events become deliveries, deliveries become mail.
+
+Safe with any number of workers at once, and after any of them is killed:
+
+- An event is fanned out under its row lock (SKIP LOCKED on PostgreSQL, so
+  workers share the queue); the (event, address) unique key makes a second
+  fan-out of the same event add nothing.
+- A delivery is claimed by one conditional UPDATE (`state='pending'` →
+  `sending`, with the worker's token), so two workers never hold the same one;
+  on PostgreSQL the candidates are picked with SKIP LOCKED so they do not wait
+  on each other. A claim older than CLAIM_LEASE (its worker died) goes back to
+  the queue.
+- Sending and recording are separate steps: a worker killed between the SMTP
+  server's "250" and the record sends that one mail again after the lease, with
+  the same Message-ID. Everything else is sent exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import socket
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from discussion.models import Comment
+
+from . import mail, services
+from .models import Delivery, Event, Subscription
+
+log = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=10)
+BATCH = 50
+FIRST_RETRY = 15  # seconds; each later wait is three times the one before...
+MAX_WAIT = 15 * 60  # ...up to this
+
+
+def worker_token() -> str:
+    return f"{socket.gethostname()[:20]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _skip_locked(queryset):
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    return queryset  # SQLite: one writer at a time; the UPDATE decides
+
+
+# --- events into deliveries -----------------------------------------------------
+def fan_out(*, limit: int = 100) -> int:
+    """Turns pending events into deliveries; returns how many events it took."""
+    done = 0
+    while done < limit:
+        with transaction.atomic():
+            event = (
+                _skip_locked(Event.objects.filter(state=Event.State.PENDING))
+                .order_by("pk")
+                .first()
+            )
+            if event is None:
+                return done
+            recipients = RECIPIENTS[event.kind](event)
+            Delivery.objects.bulk_create(
+                [
+                    Delivery(event=event, address_id=address_id, subscription_id=sub)
+                    for address_id, sub in recipients.items()
+                ],
+                ignore_conflicts=True,
+            )
+            state = Event.State.DONE if recipients else Event.State.SKIPPED
+            updated = Event.objects.filter(
+                pk=event.pk, state=Event.State.PENDING
+            ).update(state=state, processed_at=timezone.now())
+            if not updated:  # another worker (SQLite) took it first
+                transaction.set_rollback(True)
+            done += 1
+    return done
+
+
+def _confirmation_recipients(event: Event) -> dict[int, int | None]:
+    return {event.payload["address_id"]: None}
+
+
+def _comment_recipients(event: Event) -> dict[int, int | None]:
+    """Who hears of a comment: the article's followers and whoever it replies to
+    (if they asked for replies), once each, never its own author, and nobody at
+    all unless everyone can see it. Maps address id to the subscription the mail
+    is sent under."""
+    comment = (
+        Comment.objects.select_related("thread", "user", "parent__user")
+        .filter(pk=event.payload.get("comment_id"))
+        .first()
+    )
+    if comment is None or comment.is_placeholder:
+        return {}
+    author = _normalised(services.author_email(comment)[0])
+    found: dict[int, int | None] = {}
+    if comment.parent_id and not comment.parent.is_placeholder:
+        parent_author = _normalised(services.author_email(comment.parent)[0])
+        if parent_author and parent_author != author:
+            for address_id, sub_id in (
+                Subscription.objects.active()
+                .filter(address__email=parent_author, topic=services.REPLIES)
+                .values_list("address_id", "pk")
+            ):
+                found[address_id] = sub_id
+    followers = Subscription.objects.active().filter(
+        topic=f"article:{comment.thread.article_id}",
+        frequency=Subscription.Frequency.INSTANT,
+    )
+    if author:
+        followers = followers.exclude(address__email=author)
+    for address_id, sub_id in followers.values_list("address_id", "pk"):
+        found.setdefault(address_id, sub_id)
+    return found
+
+
+def _normalised(raw: str) -> str:
+    try:
+        return services.normalise_address(raw) if raw else ""
+    except services.SubscriptionError:
+        return ""
+
+
+RECIPIENTS = {
+    "address.confirm": _confirmation_recipients,
+    "comment.visible": _comment_recipients,
+}
+
+
+# --- deliveries into mail ---------------------------------------------------------
+def claim(token: str, *, limit: int = BATCH) -> list[Delivery]:
+    """Takes up to `limit` due deliveries for the worker `token`."""
+    now = timezone.now()
+    Delivery.objects.filter(
+        state=Delivery.State.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    ).update(state=Delivery.State.PENDING, claimed_by="")
+    with transaction.atomic():
+        due = _skip_locked(
+            Delivery.objects.filter(
+                state=Delivery.State.PENDING, next_attempt_at__lte=now
+            )
+        ).order_by("next_attempt_at", "pk")
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        Delivery.objects.filter(pk__in=ids, state=Delivery.State.PENDING).update(
+            state=Delivery.State.SENDING, claimed_by=token, claimed_at=now
+        )
+    return list(
+        Delivery.objects.filter(claimed_by=token, state=Delivery.State.SENDING)
+        .select_related("address", "subscription", "event")
+        .order_by("pk")
+    )
+
+
+def _is_permanent(error: Exception) -> bool:
+    """A 5xx answer: the server will never take this mail."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and code >= 500
+
+
+def retry_wait(attempts: int) -> int:
+    """Seconds before the next try, after `attempts` failed ones."""
+    return min(MAX_WAIT, FIRST_RETRY * 3 ** max(0, attempts - 1))
+
+
+def _finish(delivery: Delivery, token: str, **changes) -> None:
+    Delivery.objects.filter(
+        pk=delivery.pk, claimed_by=token, state=Delivery.State.SENDING
+    ).update(claimed_by="", **changes)
+
+
+def _failed(delivery: Delivery, token: str, error: Exception) -> None:
+    attempts = delivery.attempts + 1
+    now = timezone.now()
+    too_old = now - delivery.created_at > timedelta(
+        seconds=settings.SUBSCRIPTIONS_GIVE_UP_AFTER
+    )
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    if _is_permanent(error) or too_old:
+        log.warning("delivery %s failed for good: %s", delivery.pk, reason)
+        _finish(
+            delivery,
+            token,
+            state=Delivery.State.FAILED,
+            attempts=attempts,
+            last_error=reason,
+        )
+    else:
+        _finish(
+            delivery,
+            token,
+            state=Delivery.State.PENDING,
+            attempts=attempts,
+            last_error=reason,
+            next_attempt_at=now + timedelta(seconds=retry_wait(attempts)),
+        )
+
+
+def send_batch(token: str, deliveries: list[Delivery]) -> int:
+    """Sends claimed deliveries over one SMTP connection; returns how many left."""
+    sent = 0
+    smtp = get_connection(fail_silently=False)
+    try:
+        for delivery in deliveries:
+            try:
+                message = mail.build_message(delivery, delivery.event)
+            except mail.Obsolete as reason:
+                _finish(
+                    delivery,
+                    token,
+                    state=Delivery.State.CANCELLED,
+                    last_error=str(reason),
+                )
+                continue
+            message.connection = smtp
+            try:
+                message.send()
+            except Exception as error:  # noqa: BLE001 - every failure is recorded
+                _failed(delivery, token, error)
+                _close(smtp)  # a broken connection is opened afresh for the next
+                continue
+            _finish(
+                delivery,
+                token,
+                state=Delivery.State.SENT,
+                attempts=delivery.attempts + 1,
+                sent_at=timezone.now(),
+                message_id=message.extra_headers["Message-ID"],
+                last_error="",
+            )
+            sent += 1
+    finally:
+        _close(smtp)
+    return sent
+
+
+def _close(smtp) -> None:
+    try:
+        smtp.close()
+    except Exception:  # noqa: BLE001 - closing a dead connection may fail too
+        pass
+
+
+def run(*, token: str | None = None, max_batches: int = 100) -> int:
+    """One pass of the worker: fans out what is pending, then sends what is due.
+    Returns the number of mails sent."""
+    token = token or worker_token()
+    fan_out()
+    sent = 0
+    for _ in range(max_batches):
+        batch = claim(token)
+        if not batch:
+            break
+        sent += send_batch(token, batch)
+    return sent
+
+
+def next_due():
+    """When the earliest delivery waiting for a retry is due, or None."""
+    return Delivery.objects.filter(state=Delivery.State.PENDING).aggregate(
+        at=Min("next_attempt_at")
+    )["at"]

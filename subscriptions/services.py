@@ -1,0 +1,438 @@
+"""Every write to subscriptions: subscribe, confirm, stop, and the events that
+mail is sent about.
+
+Consent comes first. An address gets exactly one confirmation mail, and nothing
+else, until its owner follows the link; asking again within
+SUBSCRIPTIONS_CONFIRM_QUIET sends nothing more; and every function a stranger
+can reach answers the same whether or not an address is known. Mail is never
+sent from here: an `Event` row is written in the caller's transaction and the
+worker (subscriptions.outbox) sends it once that commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from newsroom.models import ArticlePage, Author, SectionPage
+from newsroom.services import live_article
+
+from .models import Address, Delivery, Event, Subscription
+
+CONFIRM_SALT = "tribune.subscriptions.confirm"
+MANAGE_SALT = "tribune.subscriptions.manage"
+UNSUBSCRIBE_SALT = "tribune.subscriptions.unsubscribe"
+
+REPLIES = "replies"
+FREQUENCIES = tuple(Subscription.Frequency.values)
+
+
+class SubscriptionError(Exception):
+    """A refusal the requester should see: `errors` maps a field to text."""
+
+    status = 400
+
+    def __init__(self, errors: dict[str, str] | str, status: int | None = None):
+        if isinstance(errors, str):
+            errors = {"__all__": errors}
+        self.errors = errors
+        if status is not None:
+            self.status = status
+        super().__init__("; ".join(errors.values()))
+
+
+class LinkFailed(Exception):
+    """A link from a mail that cannot be used, and why."""
+
+    def __init__(self, reason: Literal["expired", "invalid", "used"]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- addresses and topics -------------------------------------------------------
+def normalise_address(raw: str) -> str:
+    """The address as kept and compared: trimmed, in lower case; or
+    SubscriptionError for anything that is not a plain, deliverable address.
+
+    Only ASCII is taken: a fullwidth or look-alike address would be a second
+    entry for one inbox, or someone else's inbox that merely looks the same.
+    """
+    email = (raw or "").strip()
+    problem = "Enter a valid e-mail address, such as name@example.com."
+    if not email:
+        raise SubscriptionError({"email": "Enter your e-mail address."})
+    if len(email) > 254 or not email.isascii() or not email.isprintable():
+        raise SubscriptionError({"email": problem})
+    if unicodedata.normalize("NFKC", email) != email or email.endswith("."):
+        raise SubscriptionError({"email": problem})
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        raise SubscriptionError({"email": problem}) from None
+    return email.lower()
+
+
+def clean_topic(topic: str) -> str:
+    """A topic readers may subscribe to that names something that exists."""
+    topic = (topic or "").strip()
+    kind, _, value = topic.partition(":")
+    if topic == "site":
+        return topic
+    if kind == "article" and value.isdigit() and len(value) < 12:
+        article = live_article(int(value))
+        if article is not None and article.comments_enabled:
+            return f"article:{int(value)}"
+        raise SubscriptionError({"topic": "There is no such article."}, status=404)
+    if kind == "section" and value:
+        if SectionPage.objects.live().public().filter(slug=value).exists():
+            return topic
+        raise SubscriptionError({"topic": "There is no such section."}, status=404)
+    if kind == "author" and value:
+        if Author.objects.filter(slug=value).exists():
+            return topic
+        raise SubscriptionError({"topic": "There is no such author."}, status=404)
+    raise SubscriptionError(
+        {"topic": "Subscribe to site, section:<slug>, author:<slug> or article:<id>."}
+    )
+
+
+def describe_topic(topic: str) -> str:
+    """What a subscription brings, in words ("new comments on “Title”")."""
+    kind, _, value = topic.partition(":")
+    if topic == REPLIES:
+        return "replies to your comments"
+    if topic == "site":
+        return "new articles"
+    if kind == "article":
+        title = (
+            ArticlePage.objects.filter(pk=int(value))
+            .values_list("title", flat=True)
+            .first()
+        )
+        return f"new comments on “{title}”" if title else "new comments on an article"
+    if kind == "section":
+        title = SectionPage.objects.filter(slug=value).values_list("title", flat=True)
+        return f"new articles in {title.first() or value}"
+    if kind == "author":
+        name = Author.objects.filter(slug=value).values_list("name", flat=True)
+        return f"new articles by {name.first() or value}"
+    return topic
+
+
+# --- the outbox -------------------------------------------------------------------
+def record_event(*, kind: str, payload: dict, key: str | None = None) -> Event:
+    """Writes an event to the outbox in the current transaction, and asks the
+    worker to send it once that commits.
+
+    With a `key`, the same happening is one event: reported again while its
+    first report found nothing to send (a comment withdrawn before the worker saw
+    it, then restored), it is looked at again; otherwise left as it is.
+    """
+    from .tasks import wake_worker
+
+    event = None
+    if key is not None:
+        event = Event.objects.filter(key=key).first()
+        if event is not None and event.state == Event.State.SKIPPED:
+            Event.objects.filter(pk=event.pk).update(
+                state=Event.State.PENDING, processed_at=None
+            )
+    if event is None:
+        try:
+            with transaction.atomic():
+                event = Event.objects.create(kind=kind, payload=payload, key=key)
+        except IntegrityError:  # the same key, written a moment ago
+            event = Event.objects.get(key=key)
+    transaction.on_commit(wake_worker)
+    return event
+
+
+# --- subscribing ------------------------------------------------------------------
+def _address(email: str) -> Address:
+    address = Address.objects.filter(email=email).first()
+    if address is not None:
+        return address
+    try:
+        with transaction.atomic():
+            return Address.objects.create(email=email)
+    except IntegrityError:  # the same address, added a moment ago
+        return Address.objects.get(email=email)
+
+
+def _is_own_verified(user, email: str) -> bool:
+    """Whether `user` is a member who proved they read mail at `email`."""
+    return bool(
+        user is not None
+        and getattr(user, "email_verified_at", None)
+        and user.email
+        and user.email.lower() == email
+    )
+
+
+@transaction.atomic
+def subscribe(
+    *,
+    email: str,
+    topic: str,
+    frequency: str = Subscription.Frequency.INSTANT,
+    user=None,
+    checked_topic: bool = False,
+) -> None:
+    """Subscribes `email` to `topic`, pending its owner's confirmation.
+
+    A verified member subscribing their own address needs no confirmation;
+    anyone else's request waits for the link mailed to the address (at most one
+    in SUBSCRIPTIONS_CONFIRM_QUIET). Returns nothing: the caller must answer the
+    same way whatever happened.
+    """
+    email = normalise_address(email)
+    if not checked_topic:
+        topic = clean_topic(topic)
+    if frequency not in FREQUENCIES:
+        raise SubscriptionError({"frequency": "Choose instant or daily."})
+    own = _is_own_verified(user, email)
+    now = timezone.now()
+    address = _address(email)
+    if own and address.confirmed_at is None:
+        Address.objects.filter(pk=address.pk, confirmed_at=None).update(
+            confirmed_at=now
+        )
+    subscription = Subscription.objects.filter(address=address, topic=topic).first()
+    if subscription is None:
+        try:
+            with transaction.atomic():
+                subscription = Subscription.objects.create(
+                    address=address,
+                    topic=topic,
+                    frequency=frequency,
+                    confirmed_at=now if own else None,
+                )
+        except IntegrityError:
+            subscription = Subscription.objects.get(address=address, topic=topic)
+    elif own:
+        subscription.frequency = frequency
+        subscription.confirmed_at = subscription.confirmed_at or now
+        subscription.stopped_at = None
+        subscription.save(update_fields=["frequency", "confirmed_at", "stopped_at"])
+    elif subscription.stopped_at is not None:
+        # Stopped by its owner: only they can start it again, through the link.
+        subscription.frequency = frequency
+        subscription.confirmed_at = None
+        subscription.stopped_at = None
+        subscription.save(update_fields=["frequency", "confirmed_at", "stopped_at"])
+    elif subscription.confirmed_at is None:
+        subscription.frequency = frequency
+        subscription.save(update_fields=["frequency"])
+    if subscription.confirmed_at is None:
+        _ask_for_confirmation(address)
+
+
+def _ask_for_confirmation(address: Address) -> None:
+    """Queues the one confirmation mail, unless one left within the quiet time."""
+    address = Address.objects.select_for_update().get(pk=address.pk)
+    now = timezone.now()
+    quiet = timedelta(seconds=settings.SUBSCRIPTIONS_CONFIRM_QUIET)
+    if address.confirmation_sent_at and now - address.confirmation_sent_at < quiet:
+        return
+    address.confirm_nonce = secrets.token_hex(8)
+    address.confirmation_sent_at = now
+    address.save(update_fields=["confirm_nonce", "confirmation_sent_at"])
+    record_event(
+        kind="address.confirm",
+        payload={"address_id": address.pk, "nonce": address.confirm_nonce},
+    )
+
+
+# --- links in mail ----------------------------------------------------------------
+def confirm_token(address: Address, nonce: str) -> str:
+    return signing.dumps([address.pk, nonce], salt=CONFIRM_SALT)
+
+
+def manage_token(address: Address) -> str:
+    return signing.dumps([address.pk, address.email], salt=MANAGE_SALT)
+
+
+def unsubscribe_token(address: Address, subscription: Subscription | None) -> str:
+    """One-click unsubscribe: from `subscription`, or from everything (None)."""
+    target = subscription.pk if subscription is not None else "all"
+    return signing.dumps([address.pk, address.email, target], salt=UNSUBSCRIBE_SALT)
+
+
+def _load(token: str, salt: str, max_age: int) -> list:
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkFailed("expired") from None
+    except (signing.BadSignature, TypeError, ValueError):
+        raise LinkFailed("invalid") from None
+    if not isinstance(data, list):
+        raise LinkFailed("invalid")
+    return data
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    address: Address
+    subscriptions: list[Subscription]
+
+
+def check_confirmation(*, token: str) -> Confirmation:
+    """What following a confirmation link would start; changes nothing.
+
+    Raises LinkFailed: expired, invalid (forged, cut short, or superseded by a
+    newer link), or used."""
+    data = _load(token, CONFIRM_SALT, settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE)
+    if len(data) != 2:
+        raise LinkFailed("invalid")
+    address_id, nonce = data
+    address = Address.objects.filter(pk=address_id).first()
+    if address is None or not nonce:
+        raise LinkFailed("invalid")
+    if nonce == address.used_nonce:
+        raise LinkFailed("used")
+    if nonce != address.confirm_nonce:
+        raise LinkFailed("invalid")
+    pending = list(address.subscriptions.pending().order_by("pk"))
+    return Confirmation(address=address, subscriptions=pending)
+
+
+@transaction.atomic
+def confirm(*, token: str) -> Confirmation:
+    """Confirms the address a link was mailed to and starts what it was asked
+    to follow. Raises LinkFailed as `check_confirmation` does."""
+    found = check_confirmation(token=token)
+    address = Address.objects.select_for_update().get(pk=found.address.pk)
+    found = check_confirmation(token=token)  # again, under the lock
+    now = timezone.now()
+    address.confirmed_at = address.confirmed_at or now
+    address.used_nonce, address.confirm_nonce = address.confirm_nonce, ""
+    address.save(update_fields=["confirmed_at", "used_nonce", "confirm_nonce"])
+    Subscription.objects.filter(pk__in=[s.pk for s in found.subscriptions]).update(
+        confirmed_at=now
+    )
+    return Confirmation(address=address, subscriptions=found.subscriptions)
+
+
+def address_for_manage(*, token: str) -> Address:
+    """The address a "my subscriptions" link was made for, or LinkFailed."""
+    data = _load(token, MANAGE_SALT, settings.SUBSCRIPTIONS_LINK_MAX_AGE)
+    if len(data) != 2:
+        raise LinkFailed("invalid")
+    address = Address.objects.filter(pk=data[0], email=data[1]).first()
+    if address is None:
+        raise LinkFailed("invalid")
+    return address
+
+
+@transaction.atomic
+def stop(*, address: Address, subscription_id: int | None = None) -> int:
+    """Stops one of the address's subscriptions, or all of them (None), and
+    cancels mail about them not yet sent. Returns how many were running."""
+    subscriptions = address.subscriptions.filter(stopped_at__isnull=True)
+    if subscription_id is not None:
+        subscriptions = subscriptions.filter(pk=subscription_id)
+    ids = list(subscriptions.values_list("pk", flat=True))
+    Subscription.objects.filter(pk__in=ids).update(stopped_at=timezone.now())
+    waiting = Delivery.objects.filter(
+        address=address, state=Delivery.State.PENDING
+    ).exclude(subscription__isnull=True)
+    if subscription_id is not None:
+        waiting = waiting.filter(subscription_id=subscription_id)
+    waiting.update(state=Delivery.State.CANCELLED)
+    if subscription_id is None:
+        # Nothing starts by following an older confirmation link either.
+        Address.objects.filter(pk=address.pk).update(confirm_nonce="")
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    address: Address
+    subscription: Subscription | None  # None: everything
+
+
+def check_unsubscribe(*, token: str) -> Unsubscribe:
+    """What a one-click unsubscribe link stops; changes nothing."""
+    data = _load(token, UNSUBSCRIBE_SALT, settings.SUBSCRIPTIONS_LINK_MAX_AGE)
+    if len(data) != 3:
+        raise LinkFailed("invalid")
+    address_id, email, target = data
+    address = Address.objects.filter(pk=address_id, email=email).first()
+    if address is None:
+        raise LinkFailed("invalid")
+    if target == "all":
+        return Unsubscribe(address=address, subscription=None)
+    subscription = address.subscriptions.filter(pk=target).first()
+    if subscription is None:
+        raise LinkFailed("invalid")
+    return Unsubscribe(address=address, subscription=subscription)
+
+
+def unsubscribe(*, token: str) -> Unsubscribe:
+    """Stops what a one-click link names (again: nothing more happens)."""
+    found = check_unsubscribe(token=token)
+    stop(
+        address=found.address,
+        subscription_id=found.subscription.pk if found.subscription else None,
+    )
+    return found
+
+
+# --- the discussion's events (registered in wagtail_hooks) -------------------------
+def author_email(comment) -> tuple[str, bool]:
+    """The comment author's address and whether they proved it is theirs."""
+    if comment.user_id:
+        user = comment.user
+        return user.email or "", bool(user.email_verified_at)
+    return comment.guest_email or "", False
+
+
+def comment_posted(comment, *, notify: str | None) -> None:
+    """Records what a commenter asked to hear about (in the posting transaction).
+
+    `notify`: "replies", "all" (new comments on the article, and replies), "none",
+    or None: verified members then get replies by default, unless they once
+    stopped them.
+    """
+    raw, verified = author_email(comment)
+    if not raw or notify == "none":
+        return
+    try:
+        email = normalise_address(raw)
+    except SubscriptionError:
+        return  # an address we could never mail: the comment still counts
+    user = comment.user if comment.user_id else None
+    topics = []
+    if notify is None:
+        if (
+            verified
+            and not Subscription.objects.filter(
+                address__email=email, topic=REPLIES
+            ).exists()
+        ):
+            topics.append(REPLIES)
+    else:
+        topics.append(REPLIES)
+    if notify == "all":
+        topics.append(f"article:{comment.thread.article_id}")
+    for topic in topics:
+        subscribe(email=email, topic=topic, user=user, checked_topic=True)
+
+
+def comment_visible(comment) -> None:
+    """Puts a comment that everyone can now see in the outbox."""
+    record_event(
+        kind="comment.visible",
+        payload={"comment_id": comment.pk},
+        key=f"comment.visible:{comment.pk}",
+    )

@@ -1,0 +1,123 @@
+"""The pages links in mail lead to: confirm, "my subscriptions", unsubscribe.
+
+Opening a link (GET) never changes anything: mail scanners open links. Each page
+has one button that does, by POST. The exception is the RFC 8058 one-click
+unsubscribe, which mail programs POST to the List-Unsubscribe address without
+a page, a cookie or a CSRF token; it does nothing unless the body says
+`List-Unsubscribe=One-Click`, and it can only stop mail.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import services
+
+FAILURE_STATUS = {"invalid": 400, "expired": 410, "used": 409}
+
+
+def _failed(request: HttpRequest, failure: services.LinkFailed) -> HttpResponse:
+    return render(
+        request,
+        "subscriptions/link_failed.html",
+        {
+            "reason": failure.reason,
+            "valid_hours": settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE // 3600,
+        },
+        status=FAILURE_STATUS[failure.reason],
+    )
+
+
+def _topics(subscriptions) -> list[dict]:
+    return [
+        {
+            "pk": s.pk,
+            "text": services.describe_topic(s.topic),
+            "frequency": s.get_frequency_display(),
+            "is_active": s.is_active,
+        }
+        for s in subscriptions
+    ]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        if request.method == "POST":
+            found = services.confirm(token=token)
+            return render(
+                request,
+                "subscriptions/confirmed.html",
+                {
+                    "topics": _topics(found.subscriptions),
+                    "manage_token": services.manage_token(found.address),
+                },
+            )
+        found = services.check_confirmation(token=token)
+    except services.LinkFailed as failure:
+        return _failed(request, failure)
+    return render(
+        request,
+        "subscriptions/confirm.html",
+        {"topics": _topics(found.subscriptions), "email": found.address.email},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        address = services.address_for_manage(token=token)
+    except services.LinkFailed as failure:
+        return _failed(request, failure)
+    if request.method == "POST":
+        which = request.POST.get("stop", "")
+        if which == "all":
+            services.stop(address=address)
+        elif which.isdigit():
+            services.stop(address=address, subscription_id=int(which))
+        else:
+            return HttpResponse("Say which subscription to stop.", status=400)
+        return redirect("subscriptions:manage", token=token)
+    subscriptions = address.subscriptions.filter(stopped_at__isnull=True).order_by("pk")
+    return render(
+        request,
+        "subscriptions/manage.html",
+        {"email": address.email, "topics": _topics(subscriptions)},
+    )
+
+
+@csrf_exempt  # RFC 8058: mail programs POST here without a token (see above)
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        if request.method == "POST":
+            if request.POST.get("List-Unsubscribe") != "One-Click":
+                return render(
+                    request,
+                    "subscriptions/unsubscribe.html",
+                    {"bad_request": True},
+                    status=400,
+                )
+            found = services.unsubscribe(token=token)
+            done = True
+        else:
+            found = services.check_unsubscribe(token=token)
+            done = False
+    except services.LinkFailed as failure:
+        return _failed(request, failure)
+    return render(
+        request,
+        "subscriptions/unsubscribe.html",
+        {
+            "done": done,
+            "email": found.address.email,
+            "what": services.describe_topic(found.subscription.topic)
+            if found.subscription
+            else "",
+            "manage_token": services.manage_token(found.address),
+        },
+    )
