@@ -293,3 +293,24 @@ def test_titles_and_names_cannot_inject_headers(
         == "New comment on “Breaking Bcc: victim@example.org news”"
     )
     assert smtp_server.recipients == [["ada@example.org"]]
+
+
+def test_comments_in_one_second_share_one_pass_of_the_worker(
+    smtp_server, comment_on, reader, settings
+):
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    comment_on("Mine.", reader=member(reader), notify="all")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    cache.delete("subscriptions:wake")
+
+    for n in range(5):
+        comment_on(f"Busy thread, comment {n}.")
+
+    [task] = DBTaskResult.objects.all()  # one pass queued, not five
+    assert task.task_path == "subscriptions.tasks.deliver_notifications"
+    assert task.run_after > timezone.now()  # when the window closes
+    assert smtp_server.messages == []
+    outbox.run()  # what that pass does
+    assert sorted(body(m).count("Busy thread") for m in smtp_server.messages) == [1] * 5
