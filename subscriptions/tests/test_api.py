@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from accounts.tests.fixtures import body
+from discussion.models import Comment
 from subscriptions.api import NEUTRAL
 from subscriptions.models import Address, Event, Subscription
 
@@ -174,3 +175,59 @@ def test_a_flood_from_one_address_is_limited(api, smtp_server, settings, home_pa
     assert answers == [202, 202, 202, 429, 429]
     assert Subscription.objects.count() == 1
     assert len(smtp_server.messages) == 1
+
+
+def test_a_comment_posted_with_notify_asks_once_for_consent(
+    api, smtp_server, article, django_capture_on_commit_callbacks
+):
+    client = api.client
+    path = f"/api/v1/articles/{article.pk}/comments"
+    comment = {"body": "Following this.", "name": "Ruth", "email": "Ruth@Example.org"}
+
+    refused = client.post(
+        path, {**comment, "notify": "everything"}, content_type="application/json"
+    )
+    assert refused.status_code in (400, 422)
+    assert "notify" in refused.content.decode()
+    assert nothing_stored() and not Comment.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(
+            path, {**comment, "notify": "all"}, content_type="application/json"
+        )
+
+    assert posted.status_code == 201
+    address = Address.objects.get()
+    assert (address.email, address.confirmed_at) == ("ruth@example.org", None)
+    assert sorted(s.topic for s in address.subscriptions.all()) == [
+        f"article:{article.pk}",
+        "replies",
+    ]
+    (mail,) = smtp_server.messages  # the confirmation, and nothing else
+    assert "/subscriptions/confirm/" in body(mail)
+
+
+def test_a_comment_posted_from_the_form_with_notify_replies(
+    client, smtp_server, article, settings
+):
+    settings.DISCUSSION_MIN_FILL_SECONDS = 0
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(article.url).content, "html.parser")
+    form = page.select_one("[data-comment-form]")
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[name]")
+        if field.get("type") not in ("checkbox", "radio")
+    }
+    data.update(
+        body="Tell me of replies.",
+        name="Ruth",
+        email="ruth@example.org",
+        notify="replies",
+    )
+
+    response = client.post(form["action"], data, HTTP_ORIGIN="http://testserver")
+
+    assert response.status_code in (302, 303)
+    assert [s.topic for s in Subscription.objects.all()] == ["replies"]
