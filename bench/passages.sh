@@ -172,6 +172,7 @@ one_case() {
   local round=$1 mode=$2 page=$3 path=${PATH_OF[$3]} id start end b0 t0 o0 b1 t1 o1 headers=""
   id="r$round-$mode-$page"
   [ "$mode" = uncached ] && headers="Cookie: $BYPASS_COOKIE"
+  [ "$mode" = gzip ] && headers="Accept-Encoding: gzip"
   start=$(stat -c %s "$SERVER_LOG")
   read -r b0 t0 < <(box_ticks); our_ticks; o0=$OUR_TICKS
   log "wrk $id: -t$THREADS -c$CONNS -d$DURATION $URL$path"
@@ -193,7 +194,7 @@ for round in $(seq 1 "$ROUNDS"); do
   idle=$(idle_pct)
   printf '%s\t%s\t%s\n' "$round" "$order" "$idle" >>"$WORK/rounds.tsv"
   log "== round $round ($order), CPU idle $idle%"
-  for mode in cached uncached; do
+  for mode in cached gzip uncached; do
     for page in $order; do one_case "$round" "$mode" "$page"; done
   done
 done

@@ -202,8 +202,10 @@ def pages_section(rows: list[dict], pages: dict, rounds: list[list[str]]) -> lis
             f"highlights in {pages[p]['mark_elements']} `<mark>`s)"
             for p in PAGES
         )
-        + ". *cached*: anonymous, through the page cache; *uncached*: with the "
-        "cookie that bypasses it, so every request renders the page.",
+        + ". *cached*: anonymous, through the page cache; *gzip*: the same, asking "
+        "for gzip as browsers do (the page cache keeps each page compressed); "
+        "*uncached*: with the cookie that bypasses it, so every request renders "
+        "the page.",
         "",
         "| round | mode | page | req/s | p50 / p99 ms | non-2xx + socket err. | "
         "X-Page-Cache hit / miss / none | app ms p50 / p90 / p99 (n) | "
@@ -229,7 +231,7 @@ def pages_section(rows: list[dict], pages: dict, rounds: list[list[str]]) -> lis
         "|---|---|---:|---:|---|",
     ]
     for rnd in sorted({r["round"] for r in rows}):
-        for mode in ("cached", "uncached"):
+        for mode in ("cached", "gzip", "uncached"):
             got = {
                 r["page"]: r for r in rows if r["round"] == rnd and r["mode"] == mode
             }
