@@ -128,9 +128,11 @@ def passage_count(passage: _Shown) -> str:
             passage.question,
             n,
         )
+    # Without the script the count opens the comments on its own passage.
     return format_html(
-        '<a class="passage__count" href="?filter=passages#comments" '
+        '<a class="passage__count" href="?passage={}#comments" '
         'data-passage-open="{}" aria-label="{} comment{} on this passage">{}</a>',
+        passage.pk,
         passage.pk,
         n,
         "" if n == 1 else "s",

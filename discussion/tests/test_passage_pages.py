@@ -280,6 +280,27 @@ def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "html.parser")
 
 
+def test_a_count_opens_its_passages_comments_without_the_script(client, story):
+    first = comment_on(story, "the plan would cut services", body="On the plan")
+    comment_on(story, "it & said that", block=1, body="On the denial")
+
+    page = soup(client.get(story.url))
+    count = page.select_one(
+        f'[data-article-body] [data-passage-open="{first.passage_id}"]'
+    )
+    assert count["href"] == f"?passage={first.passage_id}#comments"
+
+    opened = soup(client.get(f"{story.url}?passage={first.passage_id}"))
+    bodies = [p.get_text(strip=True) for p in opened.select(".comment__body")]
+    assert bodies == ["On the plan"]
+    form = opened.select_one("[data-comment-form]")
+    assert form.select_one("[name=passage_id]")["value"] == str(first.passage_id)
+    assert form.select_one("[data-passage-words]").get_text() == (
+        "the plan would cut services"
+    )
+    assert form.select_one("[data-passage-question-box]").has_attr("hidden")
+
+
 def test_the_page_marks_passages_with_their_counts_and_quotes_them(client, story):
     first = comment_on(story, "the plan would cut services")
     comment_on(story, "the plan would cut services", body="Second view")

@@ -241,7 +241,7 @@ function markNewPassage(body, id, blockId, from, to) {
   if (!last) return;
   const count = document.createElement("a");
   count.className = "passage__count";
-  count.href = "?filter=passages#comments";
+  count.href = `?passage=${id}#comments`;
   count.dataset.passageOpen = id;
   count.textContent = "0";
   const link = last.closest("a");
