@@ -46,20 +46,10 @@ export BENCH_DIR WORK THREADS CONNS DURATION WRK_TIMEOUT
 # shellcheck source=lib/tribune.sh
 . "$ROOT/bench/lib/tribune.sh"  # tribune_env/_prepare/_start/_stop/_rss_kb
 
-DUR_S=${DURATION%s}
-case "$DUR_S" in ''|*[!0-9]*) die "BENCH_DURATION must be whole seconds, e.g. 10s" ;; esac
-case "$ROUNDS$REANCHOR_RUNS" in *[!0-9]*) die "BENCH_ROUNDS and BENCH_REANCHOR_RUNS are whole numbers" ;; esac
-[ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 5 ] || die "BENCH_ROUNDS must be 1 to 5"
-[ "$DUR_S" -ge 1 ] && [ "$DUR_S" -le 120 ] || die "BENCH_DURATION must be 1s to 120s"
+check_rounds_and_duration
+case "$REANCHOR_RUNS" in *[!0-9]*) die "BENCH_REANCHOR_RUNS is a whole number" ;; esac
 
 # ---- stopping, by PID only (EXIT trap) --------------------------------------------------------
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-idle_pct() {
-  local a b
-  a=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8, $5+$6}' /proc/stat); sleep 1
-  b=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8, $5+$6}' /proc/stat)
-  echo "$a $b" | awk '{t = $3 - $1; printf "%.0f", (t > 0 ? 100 * ($4 - $2) / t : 0)}'
-}
 cleanup() {
   tribune_stop tribune || true
   port_busy "$PORT" && log "WARNING: port $PORT still answers after cleanup"
@@ -150,21 +140,8 @@ for page in plain comments passages; do
 done
 
 # ---- CPU accounting, as in run.sh: the box vs. what the bench used -------------------------------
-box_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
-# our_ticks : sets OUR_TICKS = Tribune's process group + this shell's waited-for children (wrk,
-# curl). Must run in this shell (`times` of a subshell is empty).
-our_ticks() {
-  local t=0 p v
-  for p in $(tribune_group_members "$TRIBUNE_PID"); do
-    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}' || true)
-    t=$((t + ${v:-0}))
-  done
-  times >"$WORK/times.txt"
-  v=$(tail -1 "$WORK/times.txt" | awk -v hz="$(getconf CLK_TCK)" '{
-      s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] }
-      printf "%d", s * hz }')
-  OUR_TICKS=$((t + v))
-}
+# our_ticks : Tribune's process group + this shell's waited-for children (wrk, curl)
+our_ticks() { ticks_of $(tribune_group_members "$TRIBUNE_PID"); }
 
 # one_case ROUND MODE PAGE : wrk on the page (MODE cached: anonymous; uncached: with the bypass
 # cookie); one row to results.jsonl.

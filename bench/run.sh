@@ -42,14 +42,6 @@ export BENCH_DIR WORK THREADS CONNS DURATION WRK_TIMEOUT
 . "$ROOT/bench/lib/tribune.sh"  # tribune_env/_prepare/_start/_stop/_rss_kb/_lead_path
 
 # ---- stopping, by PID only (EXIT trap) --------------------------------------------------------
-# idle_pct : % of CPU time idle over one second (other work on the box skews every number)
-idle_pct() {
-  local a b
-  a=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8, $5+$6}' /proc/stat); sleep 1
-  b=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8, $5+$6}' /proc/stat)
-  echo "$a $b" | awk '{t = $3 - $1; printf "%.0f", (t > 0 ? 100 * ($4 - $2) / t : 0)}'
-}
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 CLEANED=0
 cleanup() {
   [ "$CLEANED" = 1 ] && return 0
@@ -204,20 +196,11 @@ time_seq static page-article "$STATIC_URL$STATIC_ARTICLE_PATH"
 # CPU accounting per case, in clock ticks: the whole box (/proc/stat) vs. what the bench itself used
 # (Tribune's process group + nginx, from /proc/PID/stat, + this shell's waited-for children, i.e. wrk
 # and curl, from `times`). The rest is other work on the machine, which skews the figures.
-box_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
-# our_ticks : sets OUR_TICKS (must run in this shell, not in $(...): `times` of a subshell is empty)
+# our_ticks : Tribune's process group and nginx + this shell's waited-for children (wrk, curl)
 our_ticks() {
-  local t=0 p v n=""
+  local n=""
   if [ -f "$WORK/pids/nginx.pid" ]; then n=$(cat "$WORK/pids/nginx.pid"); fi
-  for p in $(tribune_group_members "$TRIBUNE_PID") ${n:+$n $(children_of "$n")}; do
-    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}' || true)
-    t=$((t + ${v:-0}))
-  done
-  times >"$WORK/times.txt"
-  v=$(tail -1 "$WORK/times.txt" | awk -v hz="$(getconf CLK_TCK)" '{
-      s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] }
-      printf "%d", s * hz }')
-  OUR_TICKS=$((t + v))
+  ticks_of $(tribune_group_members "$TRIBUNE_PID") ${n:+$n $(children_of "$n")}
 }
 # measured TARGET CASE CMD... : runs CMD; appends "target case box-busy% bench% others%" to cpu.tsv
 measured() {

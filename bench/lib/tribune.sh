@@ -88,3 +88,43 @@ parts = urlsplit(urljoin(sys.argv[2] + "/", link["href"]))
 print(parts.path + ("?" + parts.query if parts.query else ""))
 PY
 }
+
+# ---- what the bench scripts share besides Tribune itself ------------------------------------------
+# check_rounds_and_duration : sets DUR_S from DURATION ("10s"); dies unless DURATION is 1s to 120s
+# and ROUNDS (when set) 1 to 5.
+check_rounds_and_duration() {
+  DUR_S=${DURATION%s}
+  case "$DUR_S" in ''|*[!0-9]*) die "BENCH_DURATION must be whole seconds, e.g. 10s" ;; esac
+  [ "$DUR_S" -ge 1 ] && [ "$DUR_S" -le 120 ] || die "BENCH_DURATION must be 1s to 120s"
+  if [ -n "${ROUNDS:-}" ]; then
+    case "$ROUNDS" in *[!0-9]*) die "BENCH_ROUNDS must be a whole number" ;; esac
+    [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 5 ] || die "BENCH_ROUNDS must be 1 to 5"
+  fi
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# idle_pct : % of CPU time idle over one second (other work on the box skews every number)
+idle_pct() {
+  local a b
+  a=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8, $5+$6}' /proc/stat); sleep 1
+  b=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8, $5+$6}' /proc/stat)
+  echo "$a $b" | awk '{t = $3 - $1; printf "%.0f", (t > 0 ? 100 * ($4 - $2) / t : 0)}'
+}
+
+# CPU accounting: the whole box (busy and total ticks) against what the bench itself used.
+box_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+# ticks_of PID... : sets OUR_TICKS = the CPU ticks of these processes + this shell's waited-for
+# children (wrk, curl). Must run in this shell, not in $(...): `times` of a subshell is empty.
+ticks_of() {
+  local t=0 p v
+  for p in "$@"; do
+    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}' || true)
+    t=$((t + ${v:-0}))
+  done
+  times >"$WORK/times.txt"
+  v=$(tail -1 "$WORK/times.txt" | awk -v hz="$(getconf CLK_TCK)" '{
+      s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] }
+      printf "%d", s * hz }')
+  OUR_TICKS=$((t + v))
+}
