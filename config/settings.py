@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "newsroom",
     "discussion",
     "ratings",
+    "moderation",
     "demo",
     "server",
     "wagtail.contrib.settings",
