@@ -39,8 +39,15 @@ class Matcher:
         grouped: dict[str, list[tuple[tuple[int, ...], Any]]] = {}
         for phrase, value in entries:
             key, lengths = phrase_key(phrase)
-            if len(key) > 3:
-                grouped.setdefault(key, []).append((lengths, value))
+            if len(key) <= 3:
+                continue
+            grouped.setdefault(key, []).append((lengths, value))
+            if 1 < key.count(" ") - 1 <= 2:
+                # A phrase of two or three words also matches them written as one
+                # ("so called" and "socalled", "sub human" and "subhuman").
+                joined = " " + key.strip().replace(" ", "") + " "
+                runs = tuple(n for n, c in zip(lengths, key, strict=True) if c != " ")
+                grouped.setdefault(joined, []).append(((1, *runs, 1), value))
         self.size = sum(len(values) for values in grouped.values())
         self._automaton = ahocorasick.Automaton()
         for key, values in grouped.items():

@@ -23,8 +23,10 @@ typed backwards after a right-to-left override so that it is displayed forwards.
   searched with a space on each side, so matches begin and end on word
   boundaries: "Scunthorpe", "class" and "assess" contain no banned word.
 
-Three or more one-letter words in a row are read as one word ("v e r m i n"),
-which is how letters are spaced out to escape a filter.
+Letters joined by single hyphens, dots, underscores or asterisks are one word
+("ver-min", "v.e.r.m.i.n"), and three or more one-letter words in a row are read
+as one word too ("v e r m i n"): both are how letters are spaced out to escape a
+filter.
 """
 
 from __future__ import annotations
@@ -68,11 +70,21 @@ _DROPPED_CATEGORIES = {"Cf", "Mn", "Me", "Cs", "Co"}
 
 # A word: letters and digits, with symbols from LEET allowed between letters
 # ("sh!t", "k|ll"), "@" or "$" before one ("@ss", "$cum") and "$" after ("a$$").
-# Underscores, apostrophes, dots and hyphens separate words.
-_WORD = re.compile(r"(?:[@$](?=[^\W_]))?(?:[^\W_]+|(?<=[^\W_])[@$!|+]+(?=[^\W_]))+\$*")
+# One hyphen, underscore, asterisk or dot between letters joins them ("ver-min",
+# "sub_human", "v.e.r.m.i.n", "bbc.com"): a pattern with a hyphen is normalised
+# the same way, and the matcher also looks for its words run together.
+# Apostrophes and spaces separate words ("don't" is "don t", "d'Arabes" is
+# "d arabes", as French elision needs).
+_WORD = re.compile(
+    r"(?:[@$](?=[^\W_]))?"
+    r"(?:[^\W_]+|(?<=[^\W_])(?:[@$!|+]+|[-_*.])(?=[^\W_]))+"
+    r"\$*"
+)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _RUN = re.compile(r"(.)\1+")
 _EACH_RUN = re.compile(r"(.)\1*")
+# One-letter words that may stand before a spaced-out word.
+_ONE_LETTER_WORDS = {"a", "i", "y", "o", "u"}
 # Between spaced-out letters: a space or a little punctuation, never a new line.
 _LETTER_GAP = re.compile(r"[^\S\n]*[.\-_*·•,/\\]?[^\S\n]*")
 
@@ -114,6 +126,28 @@ class Normalised:
         return lengths
 
 
+# Latin letters drawn as symbols that NFKC leaves alone and the confusables data
+# lacks: small capitals ("ᴠᴇʀᴍɪɴ"), negative circled and squared letters ("🅥"),
+# regional indicators ("🇻"). Found by their Unicode names.
+_LETTER_SHAPE_BLOCKS = ((0x0250, 0x02B0), (0x1D00, 0x1D2C), (0xA720, 0xA800))
+_LETTER_SHAPE_SYMBOLS = ((0x1F100, 0x1F200), (0x1F1E6, 0x1F200))
+_LETTER_NAME = re.compile(
+    r"(?:LATIN LETTER SMALL CAPITAL|LATIN CAPITAL LETTER|REGIONAL INDICATOR "
+    r"SYMBOL LETTER) ([A-Z])$"
+)
+
+
+@lru_cache(maxsize=1)
+def _letter_shapes() -> dict[int, str]:
+    table = {}
+    for start, end in _LETTER_SHAPE_BLOCKS + _LETTER_SHAPE_SYMBOLS:
+        for code in range(start, end):
+            found = _LETTER_NAME.search(unicodedata.name(chr(code), ""))
+            if found:
+                table[code] = found.group(1).lower()
+    return table
+
+
 def display_order(text: str) -> str:
     """`text` with what a right-to-left override shows backwards reversed.
 
@@ -139,7 +173,7 @@ def plain_text(raw: str) -> str:
     text = display_order(unicodedata.normalize("NFKC", raw))
     if text.isascii():
         return "".join(c for c in text if c.isprintable() or c in "\n\t")
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text).translate(_letter_shapes())
     return "".join(
         c
         for c in decomposed
@@ -199,6 +233,11 @@ def _join_spaced_letters(
         if end - index >= 2 and len(keys[index]) == 1:
             out_spans.append((spans[index][0], spans[end][1]))
             out_keys.append("".join(keys[index : end + 1]))
+            if keys[index] in _ONE_LETTER_WORDS and end - index >= 3:
+                # "are a p l a g u e": the first letter may be a word of its own,
+                # so the rest is read as a word too.
+                out_spans.append((spans[index + 1][0], spans[end][1]))
+                out_keys.append("".join(keys[index + 1 : end + 1]))
             index = end + 1
         else:
             out_spans.append(spans[index])

@@ -36,7 +36,7 @@ _QUOTED = re.compile(
     r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}[”“]|„[^“”\n]{1,400}[“”]|«[^»\n]{1,400}»"
     r"|‘[^’\n]{1,400}’|(?<![\w'])'[^'\n]{1,400}'(?![\w'])|「[^」\n]{1,400}」"
 )
-_SENTENCE_END = re.compile(r"[.!?؟۔;:]+(?=\s|$)|\n")
+_SENTENCE_END = re.compile(r"[.!?؟۔;]+(?=\s|$)|\n")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Rule:
     within: int
     verdict: str
     message: str
+    # A list of which some term must be somewhere in the comment.
+    requires: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def rules() -> tuple[Rule, ...]:
             within=int(rule["within"]),
             verdict=rule["verdict"],
             message=rule["message"],
+            requires=rule.get("requires", ""),
         )
         for rule in data["rule"]
     )
@@ -101,13 +104,12 @@ class Context:
     def sentence(self, word: int) -> int:
         return self._sentence[word]
 
-    def quoted(self, first_word: int, last_word: int) -> bool:
-        start = self.normalised.words[first_word][0]
-        end = self.normalised.words[last_word][1]
+    def quoted(self, word: int) -> bool:
+        """Whether the word is inside quotation marks."""
+        if not self._quotes:
+            return False
+        start, end = self.normalised.words[word]
         return any(a < start and end < b for a, b in self._quotes)
-
-    def any_quoted(self) -> bool:
-        return bool(self._quotes)
 
 
 def _overlap(a: Match, b: Match) -> bool:
@@ -124,17 +126,14 @@ def _near(context: Context, a: Match, b: Match, within: int) -> bool:
 
 def is_reported(context: Context, hits: dict[str, list[Match]], word: Match) -> bool:
     """Whether the words at `word` are quoted, reported or condemned rather than
-    said: in quotation marks, or with a reporting word in the same sentence
-    nearby."""
-    if context.any_quoted() and context.quoted(word.first_word, word.last_word):
+    said: in quotation marks, or after a reporting word in the same sentence,
+    at most `REPORTING_REACH` words before."""
+    if context.quoted(word.last_word):
         return True
     sentence = context.sentence(word.first_word)
     return any(
         context.sentence(hit.first_word) == sentence
-        and word.first_word - REPORTING_REACH
-        <= hit.first_word
-        <= word.last_word + REPORTING_REACH
-        and not (word.first_word <= hit.first_word <= word.last_word)
+        and word.first_word - REPORTING_REACH <= hit.first_word < word.first_word
         for hit in hits.get(REPORTING, ())
     )
 
@@ -167,6 +166,8 @@ def find(normalised: Normalised, context: Context | None = None) -> list[Finding
     institution_words = {hit.first_word for hit in hits.get(INSTITUTIONS, ())}
     findings = []
     for rule in rules():
+        if rule.requires and not hits.get(rule.requires):
+            continue
         subject_list, predicate_list, *others = rule.lists
         subjects = [
             hit

@@ -252,6 +252,29 @@ def check_links(submission: Submission) -> Verdict | None:
     return max(verdicts, key=lambda v: SEVERITY[v.action], default=None)
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{7,}\d(?!\w)")
+
+
+def check_contact_details(submission: Submission) -> Verdict | None:
+    """An e-mail address or telephone number in a newcomer's comment: how spam
+    asks to be answered, and how readers get their own details harvested."""
+    if not submission.newcomer:
+        return None
+    plain = submission.normalised.plain
+    phone = any(
+        sum(c.isdigit() for c in found.group()) >= 9 for found in _PHONE.finditer(plain)
+    )
+    if phone or _EMAIL.search(plain):
+        return Verdict(
+            HOLD,
+            "contact_details",
+            "Comments from new readers with an e-mail address or telephone number "
+            "wait for a moderator.",
+        )
+    return None
+
+
 def _comparable(normalised: Normalised) -> str:
     return " ".join(normalised.keys)
 
@@ -355,10 +378,12 @@ _SIGNATURE = re.compile(r"(?:\n|[—–~]|(?<=\s)-{1,2})\s*([^\n—–~]{2,60}?)
 def check_impersonation(submission: Submission) -> Verdict | None:
     """A comment that claims to come from the site, an author or staff ("this is
     Noor Halvorsen", "moderator here"), or is signed with such a name."""
+    # Only quotation excuses a claim: "I am the author" reported as said is rare,
+    # and reporting words ("propaganda", "said") are common in such claims.
     claims = [
         match
         for match in impersonation_matcher().find(submission.normalised)
-        if not submission.reported(match)
+        if not submission.context.quoted(match.last_word)
     ]
     signature = _SIGNATURE.search(submission.normalised.plain.strip())
     signed = bool(
@@ -403,6 +428,7 @@ CHECKS: tuple[Callable[[Submission], Verdict | None], ...] = (
     check_name,
     check_phrases,
     check_links,
+    check_contact_details,
     check_repeats,
     check_offensive,
     check_patterns,
