@@ -96,6 +96,16 @@ def _kept(name: str, current: str, build):
         return value
 
 
+def forget_compiled() -> None:
+    """Drops what this process compiled, so the next check reads the lists again.
+
+    Changes to the lists and to published content bump generations and need no
+    call; this is for tests, whose changes never commit.
+    """
+    with _lock:
+        _compiled.clear()
+
+
 def current_lists() -> Lists:
     """The lists as they are now, compiled once per change of any of them."""
     return _kept("lists", version(LISTS), _build_lists)

@@ -77,7 +77,7 @@ _DROPPED_CATEGORIES = {"Cf", "Mn", "Me", "Cs", "Co"}
 # "d arabes", as French elision needs).
 _WORD = re.compile(
     r"(?:[@$](?=[^\W_]))?"
-    r"(?:[^\W_]+|(?<=[^\W_])(?:[@$!|+]+|[-_*.])(?=[^\W_]))+"
+    r"(?:[^\W_]+|(?<=[^\W_])(?:[@$!|+]+|[-_.]|\*+)(?=[^\W_]))+"
     r"\$*"
 )
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -101,6 +101,9 @@ class Normalised:
     # repeated letters (absent: every run was one letter long).
     starts: tuple[int, ...]
     runs: dict[int, tuple[int, ...]]
+    # Words with letters hidden by asterisks ("v*rmin", "f**k"), by index: the
+    # squeezed key with one "*" for each hidden run.
+    masked: dict[int, str]
 
     def word_at(self, offset: int) -> int:
         """The index of the word that holds `text[offset]` (or follows it, for a
@@ -198,6 +201,16 @@ def word_key(word: str) -> str:
     return _NOT_ALNUM.sub("", key)
 
 
+_STARS = re.compile(r"\*+")
+
+
+def masked_key(word: str) -> str:
+    """A word with asterisks between letters, folded like `word_key` but keeping
+    one "*" where letters are hidden: "M*slims" gives "m*slims"."""
+    parts = [word_key(part) for part in _STARS.split(word)]
+    return squeeze("*".join(parts))[0]
+
+
 @lru_cache(maxsize=65536)
 def squeeze(key: str) -> tuple[str, tuple[int, ...] | None]:
     """`key` with runs of one letter made one, and each run's length (None when
@@ -258,6 +271,12 @@ def normalise(raw: str) -> Normalised:
             keys.append(key)
     if any(len(key) == 1 for key in keys):
         spans, keys = _join_spaced_letters(plain, spans, keys)
+    masked: dict[int, str] = {}
+    if "*" in plain:
+        for index, (start, end) in enumerate(spans):
+            word = plain[start:end]
+            if "*" in word.strip("*"):
+                masked[index] = masked_key(word)
     squeezed: list[str] = []
     starts: list[int] = []
     runs: dict[int, tuple[int, ...]] = {}
@@ -273,9 +292,10 @@ def normalise(raw: str) -> Normalised:
         plain=plain,
         words=tuple(spans),
         keys=tuple(squeezed),
-        text=" " + " ".join(squeezed) + " ",
+        text=" ".join(["", *squeezed, ""]),
         starts=tuple(starts),
         runs=runs,
+        masked=masked,
     )
 
 

@@ -17,9 +17,10 @@ from importlib.resources import files
 _lock = threading.Lock()
 _model = None
 # The score of a long comment is the highest of its parts: an insult in the
-# fifth paragraph is diluted in the TF-IDF of the whole.
-_PART = re.compile(r"[^.!?\n]+[.!?]*")
-_PART_LENGTH = 400
+# fifth paragraph is diluted in the TF-IDF of the whole. Parts are sentences,
+# short ones joined up to this many characters.
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_PART_LENGTH = 160
 
 
 class _Scorer:
@@ -89,11 +90,11 @@ def scorer() -> _Scorer:
 
 
 def parts(text: str) -> list[str]:
-    """The text and, when it is long, its sentences grouped up to 400 characters."""
+    """The text and, when it is long, its sentences (short ones joined)."""
     if len(text) <= _PART_LENGTH:
         return [text]
     chunks, current = [text], ""
-    for found in _PART.finditer(text):
+    for found in _SENTENCE.finditer(text):
         sentence = found.group().strip()
         if current and len(current) + len(sentence) > _PART_LENGTH:
             chunks.append(current)

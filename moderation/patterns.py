@@ -48,6 +48,8 @@ class Rule:
     message: str
     # A list of which some term must be somewhere in the comment.
     requires: str = ""
+    # Whether victim_markers.txt applies (rules about a group of people).
+    victim_markers: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def rules() -> tuple[Rule, ...]:
             verdict=rule["verdict"],
             message=rule["message"],
             requires=rule.get("requires", ""),
+            victim_markers=bool(rule.get("victim_markers", False)),
         )
         for rule in data["rule"]
     )
@@ -182,7 +185,7 @@ def find(normalised: Normalised, context: Context | None = None) -> list[Finding
                 for s in subjects
                 if _near(context, s, predicate, rule.within)
                 and not _overlap(s, predicate)
-                and not _victim_between(hits, s, predicate)
+                and not (rule.victim_markers and _victim_between(hits, s, predicate))
             ]
             if not near:
                 continue
