@@ -29,6 +29,7 @@ REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
     "institutions",
     "victim_markers",
 )
+ADJACENT = 2  # "migrant scum", "Migrants: human garbage" need no joining word
 REPORTING_REACH = 12  # words either side of the predicate, in its sentence
 NEGATION_REACH = 2  # words just before the predicate
 
@@ -50,6 +51,9 @@ class Rule:
     requires: str = ""
     # Whether victim_markers.txt applies (rules about a group of people).
     victim_markers: bool = False
+    # A list of which a word must stand between a subject and a predicate that
+    # follows it more than ADJACENT words away ("Muslims are vermin").
+    joined_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ def rules() -> tuple[Rule, ...]:
             message=rule["message"],
             requires=rule.get("requires", ""),
             victim_markers=bool(rule.get("victim_markers", False)),
+            joined_by=rule.get("joined_by", ""),
         )
         for rule in data["rule"]
     )
@@ -158,6 +163,19 @@ def _victim_between(hits, subject: Match, predicate: Match) -> bool:
     )
 
 
+def _joined(hits, joining: str, subject: Match, predicate: Match) -> bool:
+    """A subject followed by the predicate is joined to it: close by, or with a
+    word of `joining` between ("are", "like")."""
+    if not joining or predicate.first_word <= subject.last_word:
+        return True
+    if predicate.first_word - subject.last_word <= ADJACENT:
+        return True
+    return any(
+        subject.last_word < hit.first_word and hit.last_word < predicate.first_word
+        for hit in hits.get(joining, ())
+    )
+
+
 def find(normalised: Normalised, context: Context | None = None) -> list[Finding]:
     """The rules that fire on a text, in the order of `rules()`."""
     hits: dict[str, list[Match]] = defaultdict(list)
@@ -186,6 +204,7 @@ def find(normalised: Normalised, context: Context | None = None) -> list[Finding
                 if _near(context, s, predicate, rule.within)
                 and not _overlap(s, predicate)
                 and not (rule.victim_markers and _victim_between(hits, s, predicate))
+                and _joined(hits, rule.joined_by, s, predicate)
             ]
             if not near:
                 continue
