@@ -166,6 +166,23 @@ def _lookalikes() -> dict[str, str]:
     return table
 
 
+@cache
+def _lookalike_translation() -> dict[int, str]:
+    return {ord(char): latin for char, latin in _lookalikes().items()}
+
+
+def fold_lookalikes(text: str) -> str:
+    """`text` with every letter that imitates a Latin letter or digit replaced by it.
+
+    "раураl" with Cyrillic р, а and у becomes "paypal". Uses the same table as
+    `name_skeleton` (the Unicode confusables data and `_EXTRA_LOOKALIKES`), but
+    only that: no case-folding, no digit stand-ins, no digraphs. Characters with
+    no Latin look-alike are kept, so most Arabic, Chinese or Russian words stay
+    as they are; a caller that wants whole words should check what is left.
+    """
+    return text.translate(_lookalike_translation())
+
+
 def _fold(char: str) -> str:
     lookalikes = _lookalikes()
     if char in lookalikes:
@@ -217,7 +234,12 @@ def reserved_skeletons() -> set[str]:
     return skeletons
 
 
-def _read_reserved_skeletons() -> set[str]:
+def reserved_names() -> list[str]:
+    """Every name a reader may not take, as written: the role words in
+    `RESERVED_WORDS`, the names the functions in `settings.ACCOUNTS_RESERVED_NAMES`
+    return (the site's name, every author's name and alias), and the username,
+    display name and full name of every staff member and superuser. Read afresh
+    each call (a few queries); `reserved_skeletons` keeps their keys cached."""
     names: list[str] = list(RESERVED_WORDS)
     for path in settings.ACCOUNTS_RESERVED_NAMES:
         names += import_string(path)()
@@ -226,8 +248,12 @@ def _read_reserved_skeletons() -> set[str]:
         "username", "display_name", "first_name", "last_name"
     ):
         names += [username, display, f"{first} {last}"]
+    return [name for name in names if name and name.strip()]
+
+
+def _read_reserved_skeletons() -> set[str]:
     # An empty skeleton ("", "…") would otherwise reserve every name made of symbols.
-    return {skeleton for name in names if (skeleton := name_skeleton(name))}
+    return {skeleton for name in reserved_names() if (skeleton := name_skeleton(name))}
 
 
 def is_reserved_name(name: str) -> bool:

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "discussion",
     "ratings",
     "subscriptions",
+    "moderation",
     "demo",
     "server",
     "wagtail.contrib.settings",

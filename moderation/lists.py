@@ -1,0 +1,149 @@
+"""The lists behind the checks: the starter lists in data/, and the moderators'
+lists in the database, compiled into matchers each process keeps until a list
+changes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from pagecache.generations import CONTENT, version
+
+from .matching import Matcher
+from .models import LISTS, LinkDomain, Phrase, clean_domain
+
+DATA = Path(str(files("moderation").joinpath("data")))
+
+
+def read_list(path: Path) -> list[tuple[str, str]]:
+    """The entries of a list file, each with its note: one entry a line; lines
+    starting with "#" are comments, and "## Heading" makes the heading the note
+    of the entries under it."""
+    entries: list[tuple[str, str]] = []
+    note = ""
+    for line in path.read_text("utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("## "):
+            note = line[3:].strip()
+        elif line and not line.startswith("#"):
+            entries.append((line, note))
+    return entries
+
+
+def load_starter_lists(phrase_model=Phrase, domain_model=LinkDomain) -> int:
+    """Adds the starter phrases and domains that are not in the lists yet (a
+    moderator's changes to an entry are kept); returns how many were added.
+
+    The models are arguments so that the data migration can pass its historical
+    ones. Bulk inserts skip `save()`, so the lists' generation is bumped here.
+    """
+    from .models import lists_changed
+
+    known_phrases = {
+        text.casefold() for text in phrase_model.objects.values_list("text", flat=True)
+    }
+    phrases = []
+    for name, action in (("banned_phrases", "reject"), ("suspect_phrases", "hold")):
+        for text, note in read_list(DATA / f"{name}.txt"):
+            text = " ".join(text.split())
+            if text.casefold() not in known_phrases:
+                known_phrases.add(text.casefold())
+                phrases.append(phrase_model(text=text, action=action, note=note))
+    known_domains = set(domain_model.objects.values_list("domain", flat=True))
+    domains = []
+    for name, kind in (("trusted_domains", "trusted"), ("blocked_domains", "blocked")):
+        for domain, note in read_list(DATA / f"{name}.txt"):
+            domain = clean_domain(domain)
+            if domain and domain not in known_domains:
+                known_domains.add(domain)
+                domains.append(domain_model(domain=domain, kind=kind, note=note))
+    phrase_model.objects.bulk_create(phrases)
+    domain_model.objects.bulk_create(domains)
+    if phrases or domains:
+        lists_changed()
+    return len(phrases) + len(domains)
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The moderators' lists, compiled: phrases (each match's value is the
+    phrase's action, "reject" or "hold") and the trusted and blocked domains."""
+
+    phrases: Matcher
+    trusted: frozenset[str]
+    blocked: frozenset[str]
+
+
+_lock = threading.Lock()
+_compiled: dict[str, tuple[str, object]] = {}
+
+
+def _kept(name: str, current: str, build):
+    """What `build()` returns, made again only when `current` changes."""
+    found = _compiled.get(name)
+    if found is not None and found[0] == current:
+        return found[1]
+    with _lock:
+        found = _compiled.get(name)
+        if found is not None and found[0] == current:
+            return found[1]
+        value = build()
+        _compiled[name] = (current, value)
+        return value
+
+
+def forget_compiled() -> None:
+    """Drops what this process compiled, so the next check reads the lists again.
+
+    Changes to the lists and to published content bump generations and need no
+    call; this is for tests, whose changes never commit.
+    """
+    with _lock:
+        _compiled.clear()
+
+
+def current_lists() -> Lists:
+    """The lists as they are now, compiled once per change of any of them."""
+    return _kept("lists", version(LISTS), _build_lists)
+
+
+def _build_lists() -> Lists:
+    phrases = Matcher(Phrase.objects.values_list("text", "action").iterator())
+    trusted, blocked = set(), set()
+    for domain, kind in LinkDomain.objects.values_list("domain", "kind"):
+        (trusted if kind == LinkDomain.Kind.TRUSTED else blocked).add(domain)
+    return Lists(
+        phrases=phrases, trusted=frozenset(trusted), blocked=frozenset(blocked)
+    )
+
+
+def impersonation_matcher() -> Matcher:
+    """The claims of impersonation.txt with every reserved name put in; made
+    again when published content (the authors, the site's name) changes, and at
+    least every minute for staff."""
+    from accounts.names import reserved_names
+
+    def build():
+        names = sorted({" ".join(name.split()) for name in reserved_names()})
+        entries = []
+        for claim, _ in read_list(DATA / "impersonation.txt"):
+            if "{name}" in claim:
+                entries += [(claim.replace("{name}", name), name) for name in names]
+            else:
+                entries.append((claim, claim))
+        return Matcher(entries)
+
+    return _kept("impersonation", f"{version(CONTENT)}:{int(time.time() // 60)}", build)
+
+
+@cache
+def pattern_lists() -> dict[str, list[str]]:
+    """Every term list in data/patterns/, by name (the file's name)."""
+    return {
+        path.stem: [term for term, _ in read_list(path)]
+        for path in sorted((DATA / "patterns").glob("*.txt"))
+    }

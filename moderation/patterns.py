@@ -1,0 +1,226 @@
+"""Dehumanisation, incitement, threats, insults and spam that a phrase list
+misses: words from two or three lists near each other in one sentence.
+
+The rules and their lists are data (data/patterns/rules.toml and the .txt files
+beside it), so a moderator can read why a comment was held and add a word. This
+module only knows how to apply them, and how to tell a comment that says a thing
+from one that reports or condemns it: quotation marks around the predicate, a
+reporting word in the sentence ("called them", "so-called", "propaganda"), a
+negation just before the predicate ("are not vermin").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from .lists import DATA, pattern_lists
+from .matching import Match, Matcher
+from .normalise import Normalised
+
+# Lists with a role in every rule rather than a rule of their own.
+REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
+    "reporting",
+    "negations",
+    "institutions",
+    "victim_markers",
+)
+ADJACENT = 2  # "migrant scum", "Migrants: human garbage" need no joining word
+REPORTING_REACH = 12  # words either side of the predicate, in its sentence
+NEGATION_REACH = 2  # words just before the predicate
+
+_QUOTED = re.compile(
+    r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}[”“]|„[^“”\n]{1,400}[“”]|«[^»\n]{1,400}»"
+    r"|‘[^’\n]{1,400}’|(?<![\w'])'[^'\n]{1,400}'(?![\w'])|「[^」\n]{1,400}」"
+)
+_SENTENCE_END = re.compile(r"[.!?؟۔;]+(?=\s|$)|\n")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    lists: tuple[str, ...]
+    within: int
+    verdict: str
+    message: str
+    # A list of which some term must be somewhere in the comment.
+    requires: str = ""
+    # Whether victim_markers.txt applies (rules about a group of people).
+    victim_markers: bool = False
+    # A list of which a word must stand between a subject and a predicate that
+    # follows it more than ADJACENT words away ("Muslims are vermin").
+    joined_by: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that fired, with the words it fired on (for moderators only)."""
+
+    rule: Rule
+    words: tuple[int, int]
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    data = tomllib.loads((DATA / "patterns" / "rules.toml").read_text("utf-8"))
+    return tuple(
+        Rule(
+            code=rule["code"],
+            lists=tuple(rule["lists"]),
+            within=int(rule["within"]),
+            verdict=rule["verdict"],
+            message=rule["message"],
+            requires=rule.get("requires", ""),
+            victim_markers=bool(rule.get("victim_markers", False)),
+            joined_by=rule.get("joined_by", ""),
+        )
+        for rule in data["rule"]
+    )
+
+
+def _with_plurals(term: str) -> list[str]:
+    if term[-1:].isalpha() and term[-1:].isascii():
+        return [term, term + "s", term + "es"]
+    return [term]
+
+
+@cache
+def terms_matcher() -> Matcher:
+    """One automaton for every term of every list; a match's value is its list."""
+    entries = []
+    for name, terms in pattern_lists().items():
+        for term in terms:
+            entries += [(variant, name) for variant in _with_plurals(term)]
+    return Matcher(entries)
+
+
+class Context:
+    """Where the quotations and sentences of a normalised text are."""
+
+    def __init__(self, normalised: Normalised):
+        self.normalised = normalised
+        plain = normalised.plain
+        self._quotes = [found.span() for found in _QUOTED.finditer(plain)]
+        ends = [found.end() for found in _SENTENCE_END.finditer(plain)]
+        word_starts = [start for start, _ in normalised.words]
+        self._sentence = [bisect.bisect_right(ends, start) for start in word_starts]
+
+    def sentence(self, word: int) -> int:
+        return self._sentence[word]
+
+    def quoted(self, word: int) -> bool:
+        """Whether the word is inside quotation marks."""
+        if not self._quotes:
+            return False
+        start, end = self.normalised.words[word]
+        return any(a < start and end < b for a, b in self._quotes)
+
+
+def _overlap(a: Match, b: Match) -> bool:
+    """One word in two lists ("vermin" is an insult and an animal) is not two."""
+    return a.first_word <= b.last_word and b.first_word <= a.last_word
+
+
+def _near(context: Context, a: Match, b: Match, within: int) -> bool:
+    if context.sentence(a.first_word) != context.sentence(b.first_word):
+        return False
+    gap = max(a.first_word, b.first_word) - min(a.last_word, b.last_word)
+    return gap <= within
+
+
+def is_reported(context: Context, hits: dict[str, list[Match]], word: Match) -> bool:
+    """Whether the words at `word` are quoted, reported or condemned rather than
+    said: in quotation marks, or after a reporting word in the same sentence,
+    at most `REPORTING_REACH` words before."""
+    if context.quoted(word.last_word):
+        return True
+    sentence = context.sentence(word.first_word)
+    return any(
+        context.sentence(hit.first_word) == sentence
+        and word.first_word - REPORTING_REACH <= hit.first_word < word.first_word
+        for hit in hits.get(REPORTING, ())
+    )
+
+
+def _negated(hits: dict[str, list[Match]], predicate: Match) -> bool:
+    return any(
+        predicate.first_word - NEGATION_REACH <= hit.last_word < predicate.first_word
+        for hit in hits.get(NEGATIONS, ())
+    )
+
+
+def _victim_between(hits, subject: Match, predicate: Match) -> bool:
+    """A group named after the predicate, with "against", "towards"… between."""
+    if subject.first_word <= predicate.last_word:
+        return False
+    return any(
+        predicate.last_word < hit.first_word < subject.first_word
+        for hit in hits.get(VICTIM_MARKERS, ())
+    )
+
+
+def _joined(hits, joining: str, subject: Match, predicate: Match) -> bool:
+    """A subject followed by the predicate is joined to it: close by, or with a
+    word of `joining` between ("are", "like")."""
+    if not joining or predicate.first_word <= subject.last_word:
+        return True
+    if predicate.first_word - subject.last_word <= ADJACENT:
+        return True
+    return any(
+        subject.last_word < hit.first_word and hit.last_word < predicate.first_word
+        for hit in hits.get(joining, ())
+    )
+
+
+def find(normalised: Normalised, context: Context | None = None) -> list[Finding]:
+    """The rules that fire on a text, in the order of `rules()`."""
+    hits: dict[str, list[Match]] = defaultdict(list)
+    for match in terms_matcher().find(normalised):
+        hits[match.value].append(match)
+    if not hits:
+        return []
+    context = context or Context(normalised)
+    institution_words = {hit.first_word for hit in hits.get(INSTITUTIONS, ())}
+    findings = []
+    for rule in rules():
+        if rule.requires and not hits.get(rule.requires):
+            continue
+        subject_list, predicate_list, *others = rule.lists
+        subjects = [
+            hit
+            for hit in hits.get(subject_list, ())
+            if hit.last_word + 1 not in institution_words
+        ]
+        if not subjects:
+            continue
+        for predicate in hits.get(predicate_list, ()):
+            near = [
+                s
+                for s in subjects
+                if _near(context, s, predicate, rule.within)
+                and not _overlap(s, predicate)
+                and not (rule.victim_markers and _victim_between(hits, s, predicate))
+                and _joined(hits, rule.joined_by, s, predicate)
+            ]
+            if not near:
+                continue
+            if others and not all(
+                any(
+                    _near(context, other, predicate, rule.within)
+                    and not _overlap(other, predicate)
+                    for other in hits.get(name, ())
+                )
+                for name in others
+            ):
+                continue
+            if _negated(hits, predicate) or is_reported(context, hits, predicate):
+                continue
+            findings.append(
+                Finding(rule=rule, words=(near[0].first_word, predicate.last_word))
+            )
+            break
+    return findings

@@ -1,0 +1,365 @@
+"""Each check of the pipeline, and the pipeline as a whole, on the starter lists."""
+
+import pytest
+
+from moderation import offensive, outside
+from moderation.lists import DATA, read_list
+from moderation.models import Phrase
+from moderation.normalise import normalise
+from moderation.pipeline import (
+    FLAG,
+    HOLD,
+    PUBLISH,
+    REJECT,
+    Submission,
+    check_impersonation,
+    check_links,
+    check_name,
+    check_offensive,
+    check_outside,
+    check_patterns,
+    check_phrases,
+    check_repeats,
+    run_checks,
+    similar_body,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def verdict(check, body="", **fields):
+    found = check(Submission(body=body, **fields))
+    return (found.action, found.code) if found else None
+
+
+# --- phrases --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param("You are a f a g g o t", (REJECT, "banned_phrase"), id="banned"),
+        pytest.param("kill yourself", (REJECT, "banned_phrase"), id="banned-threat"),
+        pytest.param("k\u200bys", (REJECT, "banned_phrase"), id="zero-width"),
+        pytest.param("Heil Нitler", (REJECT, "banned_phrase"), id="cyrillic"),
+        pytest.param(
+            "\u202ereltih lieh\u202c", (REJECT, "banned_phrase"), id="rtl-override"
+        ),
+        pytest.param("g4s the j3ws", (REJECT, "banned_phrase"), id="digits"),
+        pytest.param("watch your back", (HOLD, "suspect_phrase"), id="suspect"),
+        pytest.param(
+            'They chanted "gas the jews" outside.', (FLAG, "quoted_phrase"), id="quoted"
+        ),
+        pytest.param(
+            "The militia chanted kill all christians at the march.",
+            (FLAG, "quoted_phrase"),
+            id="reported",
+        ),
+        pytest.param("I support Scunthorpe United.", None, id="scunthorpe"),
+        pytest.param(
+            "Fags are bad for your lungs.", (HOLD, "suspect_phrase"), id="ambiguous"
+        ),
+    ],
+)
+def test_phrases(body, expected):
+    assert verdict(check_phrases, body) == expected
+
+
+def test_messages_never_reveal_the_phrase():
+    # given every banned phrase of the starter list
+    for phrase, _ in read_list(DATA / "banned_phrases.txt")[:40]:
+        # when a comment uses it
+        outcome = run_checks(Submission(body=f"well {phrase} then"))
+        # then it is refused, and no message names it
+        assert outcome.verdict == REJECT, phrase
+        for reason in outcome.reasons:
+            assert phrase.casefold() not in reason.message.casefold()
+
+
+def test_a_phrase_added_by_a_moderator_matches_at_once(
+    django_capture_on_commit_callbacks,
+):
+    # given the lists compiled once
+    assert verdict(check_phrases, "what a totally made up slur") is None
+    # and a phrase with regex metacharacters, saved as the admin saves it
+    phrase = Phrase(text="  (totally) [made-up] slur.* ", action=Phrase.Action.REJECT)
+    phrase.full_clean()
+    with django_capture_on_commit_callbacks(execute=True):
+        phrase.save()
+    # then it matches its words, literally, and nothing else
+    assert verdict(check_phrases, "what a totally made up slur") == (
+        REJECT,
+        "banned_phrase",
+    )
+    assert verdict(check_phrases, "a made-up story, totally") is None
+    # and deleting it takes it out
+    with django_capture_on_commit_callbacks(execute=True):
+        phrase.delete()
+    assert verdict(check_phrases, "what a totally made up slur") is None
+
+
+def test_a_phrase_without_letters_is_refused_by_the_form():
+    phrase = Phrase(text=".*", action=Phrase.Action.REJECT)
+    with pytest.raises(Exception, match="two letters"):
+        phrase.full_clean()
+
+
+# --- names ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("Noor Halvorsen", (REJECT, "reserved_name"), id="author"),
+        pytest.param("N0or Halv0rsen", (REJECT, "reserved_name"), id="author-leet"),
+        pytest.param("Kestrel", (REJECT, "reserved_name"), id="alias"),
+        pytest.param("Аdmin", (REJECT, "reserved_name"), id="cyrillic-admin"),
+        pytest.param("Global News", (REJECT, "reserved_name"), id="site"),
+        pytest.param("Kike Lover", (REJECT, "name_language"), id="banned-in-name"),
+        pytest.param("Noor", None, id="first-name-only"),
+        pytest.param("Amina", None, id="ordinary"),
+    ],
+)
+@pytest.mark.usefixtures("newsroom_names")
+def test_names(name, expected):
+    assert verdict(check_name, "Hello", name=name) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "expected"),
+    [
+        pytest.param("This is Noor Halvorsen. Send money.", "NH", HOLD, id="claim"),
+        pytest.param("Moderator here: rules changed.", "Sam", HOLD, id="role"),
+        pytest.param("Correct.\n— Elias Achterberg", "EA", HOLD, id="signature"),
+        pytest.param("Thanks Noor Halvorsen, great piece.", "Sam", None, id="thanks"),
+        pytest.param(
+            'He wrote "I am the author" in the forum.', "Sam", None, id="quoted"
+        ),
+        pytest.param("As the author points out, it matters.", "Sam", None, id="citing"),
+    ],
+)
+@pytest.mark.usefixtures("newsroom_names")
+def test_impersonation(body, name, expected):
+    found = verdict(check_impersonation, body, name=name)
+    assert (found and found[0]) == expected
+
+
+# --- links ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "fields", "expected"),
+    [
+        pytest.param("See https://www.reuters.com/x", {}, None, id="trusted"),
+        pytest.param("See https://en.wikipedia.org/wiki/X", {}, None, id="subdomain"),
+        pytest.param(
+            "See https://example.org/x", {}, (HOLD, "newcomer_link"), id="newcomer"
+        ),
+        pytest.param(
+            "See https://example.org/x", {"newcomer": False}, None, id="member"
+        ),
+        pytest.param(
+            "https://a.org https://b.org https://c.org",
+            {"newcomer": False},
+            (HOLD, "many_links"),
+            id="too-many",
+        ),
+        pytest.param("See bit.ly/abc", {}, (REJECT, "blocked_link"), id="shortener"),
+        pytest.param(
+            "See https://reuters.co/x",
+            {"newcomer": False},
+            (HOLD, "lookalike_link"),
+            id="lookalike",
+        ),
+        pytest.param(
+            "Hi",
+            {"website": "https://tinyurl.com/x"},
+            (REJECT, "blocked_link"),
+            id="website-blocked",
+        ),
+        pytest.param(
+            "Hi",
+            {"website": "https://bbc-news.com"},
+            (HOLD, "lookalike_link"),
+            id="website-lookalike",
+        ),
+        pytest.param("Hi", {"website": "https://myblog.example"}, None, id="website"),
+    ],
+)
+def test_links(body, fields, expected):
+    assert verdict(check_links, body, **fields) == expected
+
+
+def test_a_reason_with_script_in_the_link_is_harmless():
+    outcome = run_checks(
+        Submission(body="x", website="http://<script>alert(1)</script>bit.ly/")
+    )
+    assert all("<" not in r.message and ">" not in r.message for r in outcome.reasons)
+
+
+# --- repeats ----------------------------------------------------------------------
+SPAM = "Earn 300 dollars a day from home with this one simple trick, ask me how!"
+
+
+@pytest.mark.parametrize(
+    ("body", "recent", "copied"),
+    [
+        pytest.param(SPAM, [SPAM], True, id="same"),
+        pytest.param(SPAM.upper().replace("a", "а"), [SPAM], True, id="disguised"),
+        pytest.param(
+            SPAM.replace("300", "500") + "!!", [SPAM], True, id="small-change"
+        ),
+        pytest.param(SPAM, ["A different comment about the army."], False, id="other"),
+        pytest.param("Thank you!", ["Thank you!"], False, id="short-may-repeat"),
+        pytest.param(SPAM, [], False, id="nothing-recent"),
+        pytest.param(SPAM, [SPAM * 20], False, id="much-longer"),
+    ],
+)
+def test_similar_body(body, recent, copied):
+    assert (similar_body(normalise(body), recent) is not None) == copied
+
+
+def test_repeats_ask_for_recent_bodies_only_when_needed():
+    asked = []
+
+    def recent():
+        asked.append(True)
+        return [SPAM]
+
+    assert verdict(check_repeats, SPAM, recent_bodies=recent) == (HOLD, "repeated")
+    assert asked == [True]
+
+
+def test_the_same_link_posted_again_is_held():
+    recent = ["Look at https://my-shop.example/deal today"]
+    assert verdict(
+        check_repeats, "Cheap: https://my-shop.example/deal", recent_bodies=recent
+    ) == (HOLD, "repeated_link")
+    assert (
+        verdict(
+            check_repeats,
+            "https://www.reuters.com/a",
+            recent_bodies=["https://www.reuters.com/a"],
+        )
+        is None
+    )
+
+
+# --- offensive language -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "action"),
+    [
+        pytest.param("You are a fucking idiot.", HOLD, id="insult"),
+        pytest.param("Thank you for this careful report.", None, id="polite"),
+        pytest.param(
+            "Great analysis. " * 40 + "Fuck you, moron.", HOLD, id="insult-at-the-end"
+        ),
+    ],
+)
+def test_offensive(body, action):
+    found = check_offensive(Submission(body=body))
+    assert (found.action if found else None) == action
+
+
+def test_the_model_is_loaded_once():
+    assert offensive.scorer() is offensive.scorer()
+    assert offensive.scorer().direct  # the fast arithmetic agrees with scikit-learn
+
+
+# --- patterns -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        pytest.param("Refugees are vermin.", "dehumanising", id="vermin"),
+        pytest.param(
+            "Muslims are a cancer on this country.", "dehumanising", id="disease"
+        ),
+        pytest.param(
+            "Immigrants everywhere. They are rats.", "dehumanising", id="pronoun"
+        ),
+        pytest.param("R3fug33s are v3rm1n", "dehumanising", id="leet"),
+        pytest.param("Refugees are v e r m i n", "dehumanising", id="spaced"),
+        pytest.param("M*slims are v*rmin", "dehumanising", id="asterisks"),
+        pytest.param("The Ahmadis should be wiped out.", "incitement", id="wipe-out"),
+        pytest.param("Every Shia must be killed.", "incitement", id="modal-harm"),
+        pytest.param("I will kill you, author.", "threat", id="threat"),
+        pytest.param("You are a pathetic clown.", "insult", id="insult"),
+        pytest.param("Make money from home, message me on whatsapp", "spam", id="spam"),
+        # reporting, criticism and negation pass
+        pytest.param('The militia called the Yazidis "vermin".', None, id="quoted"),
+        pytest.param("The group called them vermin in its videos.", None, id="called"),
+        pytest.param(
+            "The so-called 'swarm' of migrants never came.", None, id="so-called"
+        ),
+        pytest.param("Refugees are not vermin.", None, id="negated"),
+        pytest.param("Refugees aren't vermin.", None, id="negated-short"),
+        pytest.param("The Chinese government is a cancer.", None, id="institution"),
+        pytest.param("The regime treats Uyghurs like animals.", None, id="victims"),
+        pytest.param(
+            "A plague of attacks against Christians.", None, id="victim-marker"
+        ),
+        pytest.param("The minister is a liar and a coward.", None, id="criticism"),
+        pytest.param(
+            "Christians will be killed if the army leaves.", None, id="warning"
+        ),
+        pytest.param("Rats were everywhere in the refugee camp.", None, id="no-claim"),
+    ],
+)
+def test_patterns(body, code):
+    found = check_patterns(Submission(body=body))
+    assert (found.code if found else None) == code
+    if found:
+        assert found.action == HOLD
+
+
+# --- the outside check ----------------------------------------------------------------
+def test_the_outside_check_is_off_by_default(monkeypatch):
+    def no_network(*args):
+        raise AssertionError("the network was used")
+
+    monkeypatch.setattr(outside, "_post", no_network)
+    assert check_outside(Submission(body="hello")) is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        pytest.param("true", (HOLD, "outside_spam"), id="spam"),
+        pytest.param("false", None, id="ham"),
+        pytest.param("invalid", None, id="bad-key"),
+        pytest.param(OSError("down"), None, id="down"),
+    ],
+)
+def test_the_outside_check_when_configured(settings, monkeypatch, answer, expected):
+    settings.MODERATION_AKISMET_KEY = "k3y"
+    sent = {}
+
+    def post(url, fields, timeout):
+        sent.update(fields, url=url)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(outside, "_post", post)
+    assert verdict(check_outside, "buy now", name="Bob", ip="192.0.2.1") == expected
+    assert sent["url"] == "https://k3y.rest.akismet.com/1.1/comment-check"
+    assert sent["comment_content"] == "buy now"
+    assert sent["user_ip"] == "192.0.2.1"
+
+
+# --- the whole pipeline -------------------------------------------------------------
+def test_the_most_severe_verdict_wins_and_reasons_keep_their_order():
+    outcome = run_checks(
+        Submission(body="kill yourself, and see https://example.org and bit.ly/x")
+    )
+    assert outcome.verdict == REJECT
+    assert [r.code for r in outcome.reasons] == ["banned_phrase", "blocked_link"]
+    assert outcome.as_dict()["reasons"][0]["verdict"] == REJECT
+
+
+def test_an_ordinary_comment_is_published():
+    outcome = run_checks(Submission(body="Thank you, a careful piece.", name="Amina"))
+    assert outcome.as_dict() == {"verdict": PUBLISH, "reasons": []}
+
+
+def test_a_failing_check_flags_and_never_raises():
+    def broken(submission):
+        raise RuntimeError("bug")
+
+    outcome = run_checks(Submission(body="hello"), checks=[broken, check_phrases])
+    assert outcome.verdict == FLAG
+    assert [r.code for r in outcome.reasons] == ["check_failed"]

@@ -1,0 +1,35 @@
+"""The moderators' lists in the Wagtail admin, under "Moderation"."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import LinkDomain, Phrase
+
+
+class PhraseViewSet(SnippetViewSet):
+    model = Phrase
+    icon = "warning"
+    menu_label = "Banned and suspect phrases"
+    list_display = ["text", "action", "note", "updated_at"]
+    list_filter = ["action"]
+    search_fields = ["text", "note"]
+
+
+class LinkDomainViewSet(SnippetViewSet):
+    model = LinkDomain
+    icon = "link"
+    menu_label = "Link domains"
+    list_display = ["domain", "kind", "note", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["domain", "note"]
+
+
+class ModerationGroup(SnippetViewSetGroup):
+    items = (PhraseViewSet, LinkDomainViewSet)
+    menu_icon = "warning"
+    menu_label = "Moderation"
+    menu_name = "moderation"
+    menu_order = 250
+
+
+register_snippet(ModerationGroup)
