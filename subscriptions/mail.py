@@ -74,10 +74,12 @@ def _links(address: Address, subscription: Subscription | None) -> dict[str, str
     return {"manage_url": absolute_url(manage), "unsubscribe_url": absolute_url(stop)}
 
 
-def _render(template: str, context: dict) -> tuple[str, str, str]:
+def _render(template: str, context: dict, shared: dict) -> tuple[str, str, str]:
     base = f"emails/subscriptions/{template}"
+    if "site_name" not in shared:
+        shared["site_name"] = header_text(site_name())
     context = {
-        "site_name": header_text(site_name()),
+        "site_name": shared["site_name"],
         "site_url": settings.SITE_URL,
         **context,
     }
@@ -88,7 +90,7 @@ def _render(template: str, context: dict) -> tuple[str, str, str]:
     )
 
 
-def _confirmation(delivery: Delivery, event: Event) -> Rendered:
+def _confirmation(delivery: Delivery, event: Event, shared: dict) -> Rendered:
     address = delivery.address
     nonce = event.payload.get("nonce", "")
     if address.confirm_nonce != nonce:
@@ -108,11 +110,12 @@ def _confirmation(delivery: Delivery, event: Event) -> Rendered:
             "valid_hours": settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE // 3600,
             **links,
         },
+        shared,
     )
     return Rendered(subject, text, html, _list_headers(links))
 
 
-def _comment(delivery: Delivery, event: Event) -> Rendered:
+def _comment(delivery: Delivery, event: Event, shared: dict) -> Rendered:
     address = delivery.address
     comment = (
         Comment.objects.select_related("thread", "user", "parent")
@@ -146,6 +149,7 @@ def _comment(delivery: Delivery, event: Event) -> Rendered:
             "topic": services.describe_topic(subscription.topic),
             **links,
         },
+        shared,
     )
     # Every mail about one article's discussion threads under the article;
     # a reply also under the comment it answers.
@@ -169,12 +173,80 @@ def _list_headers(links: dict[str, str]) -> dict[str, str]:
     }
 
 
-RENDERERS = {"address.confirm": _confirmation, "comment.visible": _comment}
+def _topic_text(topic: str, shared: dict) -> str:
+    key = ("topic", topic)
+    if key not in shared:
+        shared[key] = services.describe_topic(topic)
+    return shared[key]
 
 
-def build_message(delivery: Delivery, event: Event) -> EmailMultiAlternatives:
-    """The mail for one delivery, or Obsolete when it should not leave."""
-    rendered = RENDERERS[event.kind](delivery, event)
+def article_facts(article_id: int, shared: dict) -> dict | None:
+    """What a mail says of an article (None unless it is live and public), read
+    once per batch however many mails mention it."""
+    key = ("article", article_id)
+    if key not in shared:
+        article = (
+            ArticlePage.objects.live()
+            .public()
+            .filter(pk=article_id)
+            .defer_streamfields()
+            .first()
+        )
+        shared[key] = None
+        if article is not None:
+            shared[key] = {
+                "pk": article.pk,
+                "title": header_text(article.title),
+                "standfirst": article.standfirst,
+                "url": absolute_url(article.url),
+            }
+    return shared[key]
+
+
+def _subscribed(delivery: Delivery) -> Subscription:
+    """The delivery's subscription, or Obsolete if mail under it must not leave."""
+    if not delivery.address.is_confirmed:
+        raise Obsolete("the address was never confirmed")
+    subscription = delivery.subscription
+    if subscription is None or not subscription.is_active:
+        raise Obsolete("the subscription was stopped")
+    return subscription
+
+
+def _article(delivery: Delivery, event: Event, shared: dict) -> Rendered:
+    article = article_facts(event.payload.get("article_id"), shared)
+    if article is None:
+        raise Obsolete("the article is no longer published")
+    subscription = _subscribed(delivery)
+    links = _links(delivery.address, subscription)
+    subject, text, html = _render(
+        "article",
+        {
+            "article": article,
+            "topic": _topic_text(subscription.topic, shared),
+            **links,
+        },
+        shared,
+    )
+    return Rendered(subject, text, html, _list_headers(links))
+
+
+RENDERERS = {
+    "address.confirm": _confirmation,
+    "comment.visible": _comment,
+    "article.published": _article,
+}
+
+
+def build_message(
+    delivery: Delivery, event: Event, shared: dict | None = None
+) -> EmailMultiAlternatives:
+    """The mail for one delivery, or Obsolete when it should not leave.
+
+    `shared` keeps what several mails of one batch have in common (an article,
+    the words for a topic), so a batch reads each once.
+    """
+    rendered = RENDERERS[event.kind](delivery, event, {} if shared is None else shared)
     message = EmailMultiAlternatives(
         rendered.subject,
         rendered.text,

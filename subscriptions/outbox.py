@@ -31,6 +31,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from discussion.models import Comment
+from newsroom.models import ArticlePage
 
 from . import mail, services
 from .models import Delivery, Event, Subscription
@@ -129,9 +130,41 @@ def _normalised(raw: str) -> str:
         return ""
 
 
+def _article_recipients(event: Event) -> dict[int, int | None]:
+    """Who hears of a new article at once: instant followers of the site, its
+    section or any of its authors, once each, under the most particular of the
+    subscriptions that matched (the one its unsubscribe link stops)."""
+    article = (
+        ArticlePage.objects.live()
+        .public()
+        .filter(pk=event.payload.get("article_id"))
+        .defer_streamfields()
+        .first()
+    )
+    if article is None:
+        return {}
+    section = article.get_parent()
+    topics = services.article_topics(
+        section_slug=section.slug if section else None,
+        author_slugs=[author.slug for author in article.authors],
+    )
+    rank = {topic: n for n, topic in enumerate(topics)}
+    best: dict[int, tuple[int, int]] = {}
+    for address_id, sub_id, topic in (
+        Subscription.objects.active()
+        .filter(topic__in=topics, frequency=Subscription.Frequency.INSTANT)
+        .values_list("address_id", "pk", "topic")
+        .iterator(chunk_size=2000)
+    ):
+        if address_id not in best or rank[topic] > best[address_id][0]:
+            best[address_id] = (rank[topic], sub_id)
+    return {address_id: sub_id for address_id, (_, sub_id) in best.items()}
+
+
 RECIPIENTS = {
     "address.confirm": _confirmation_recipients,
     "comment.visible": _comment_recipients,
+    "article.published": _article_recipients,
 }
 
 
@@ -206,14 +239,23 @@ def _failed(delivery: Delivery, token: str, error: Exception) -> None:
         )
 
 
-def send_batch(token: str, deliveries: list[Delivery]) -> int:
-    """Sends claimed deliveries over one SMTP connection; returns how many left."""
+def send_batch(
+    token: str, deliveries: list[Delivery], shared: dict | None = None
+) -> int:
+    """Sends claimed deliveries over one SMTP connection; returns how many left.
+
+    The connection is opened once and handed every message of the batch in turn
+    (`send_messages`), so each delivery still gets its own outcome; one that
+    breaks the connection is recorded, and the next opens it afresh. `shared`
+    (see mail.build_message) may be kept across the batches of one pass.
+    """
     sent = 0
     smtp = get_connection(fail_silently=False)
+    shared = {} if shared is None else shared
     try:
         for delivery in deliveries:
             try:
-                message = mail.build_message(delivery, delivery.event)
+                message = mail.build_message(delivery, delivery.event, shared)
             except mail.Obsolete as reason:
                 _finish(
                     delivery,
@@ -222,12 +264,13 @@ def send_batch(token: str, deliveries: list[Delivery]) -> int:
                     last_error=str(reason),
                 )
                 continue
-            message.connection = smtp
             try:
-                message.send()
+                smtp.open()  # does nothing while the connection is open
+                if not smtp.send_messages([message]):
+                    raise smtplib.SMTPException("the mail was not accepted")
             except Exception as error:  # noqa: BLE001 - every failure is recorded
                 _failed(delivery, token, error)
-                _close(smtp)  # a broken connection is opened afresh for the next
+                _close(smtp)
                 continue
             _finish(
                 delivery,
@@ -257,11 +300,12 @@ def run(*, token: str | None = None, max_batches: int = 100) -> int:
     token = token or worker_token()
     fan_out()
     sent = 0
+    shared: dict = {}  # what the mails of this pass have in common, read once
     for _ in range(max_batches):
         batch = claim(token)
         if not batch:
             break
-        sent += send_batch(token, batch)
+        sent += send_batch(token, batch, shared)
     return sent
 
 

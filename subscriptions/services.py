@@ -436,3 +436,28 @@ def comment_visible(comment) -> None:
         payload={"comment_id": comment.pk},
         key=f"comment.visible:{comment.pk}",
     )
+
+
+# --- new articles (from Wagtail's page_published, see signals.py) ------------------
+def article_published(*, article: ArticlePage) -> Event:
+    """Puts an article that was just published for the first time in the outbox.
+
+    Written in the publication's transaction when there is one; keyed by the
+    article, so however often this is called, readers hear of it once.
+    """
+    with transaction.atomic():
+        return record_event(
+            kind="article.published",
+            payload={"article_id": article.pk},
+            key=f"article.published:{article.pk}",
+        )
+
+
+def article_topics(*, section_slug: str | None, author_slugs: list[str]) -> list[str]:
+    """The topics whose followers hear of an article: the site, its section, each
+    of its authors."""
+    topics = ["site"]
+    if section_slug:
+        topics.append(f"section:{section_slug}")
+    topics.extend(f"author:{slug}" for slug in author_slugs)
+    return topics
