@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from discussion.models import Comment
-from newsroom.models import ArticlePage
+from newsroom.models import ArticlePage, attach_sections
 from newsroom.services import site_name
 
 from . import services
@@ -231,10 +232,75 @@ def _article(delivery: Delivery, event: Event, shared: dict) -> Rendered:
     return Rendered(subject, text, html, _list_headers(links))
 
 
+def digest_articles(event: Event, shared: dict) -> list[dict]:
+    """The articles a digest event covers (first published in its window, still
+    live), oldest first, each with the topics whose followers want it; read once
+    per batch."""
+    key = ("digest", event.pk)
+    if key not in shared:
+        since = datetime.fromisoformat(event.payload["since"])
+        until = datetime.fromisoformat(event.payload["until"])
+        articles = attach_sections(
+            list(
+                ArticlePage.objects.live()
+                .public()
+                .filter(first_published_at__gte=since, first_published_at__lt=until)
+                .defer_streamfields()
+                .prefetch_related("article_authors__author")
+                .order_by("first_published_at", "pk")
+            )
+        )
+        shared[key] = [
+            {
+                "pk": article.pk,
+                "title": header_text(article.title),
+                "standfirst": article.standfirst,
+                "url": absolute_url(article.url),
+                "topics": services.article_topics(
+                    section_slug=article.section.slug if article.section else None,
+                    author_slugs=[author.slug for author in article.authors],
+                ),
+            }
+            for article in articles
+        ]
+    return shared[key]
+
+
+def _digest(delivery: Delivery, event: Event, shared: dict) -> Rendered:
+    subscription = _subscribed(delivery)
+    # Everything the address follows by digest, not only the subscription the
+    # unsubscribe link stops: one mail a day holds all of it.
+    followed = set(
+        delivery.address.subscriptions.active()
+        .filter(frequency=Subscription.Frequency.DAILY)
+        .values_list("topic", flat=True)
+    )
+    articles = [
+        article
+        for article in digest_articles(event, shared)
+        if followed.intersection(article["topics"])
+    ]
+    if not articles:
+        raise Obsolete("none of the day's articles is followed any more")
+    links = _links(delivery.address, subscription)
+    subject, text, html = _render(
+        "digest",
+        {
+            "articles": articles,
+            "day": date.fromisoformat(event.payload["day"]),
+            "topics": [_topic_text(topic, shared) for topic in sorted(followed)],
+            **links,
+        },
+        shared,
+    )
+    return Rendered(subject, text, html, _list_headers(links))
+
+
 RENDERERS = {
     "address.confirm": _confirmation,
     "comment.visible": _comment,
     "article.published": _article,
+    services.DIGEST: _digest,
 }
 
 

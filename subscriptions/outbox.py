@@ -148,23 +148,38 @@ def _article_recipients(event: Event) -> dict[int, int | None]:
         section_slug=section.slug if section else None,
         author_slugs=[author.slug for author in article.authors],
     )
-    rank = {topic: n for n, topic in enumerate(topics)}
+    return _followers(topics, Subscription.Frequency.INSTANT)
+
+
+def _followers(topics: list[str], frequency: str) -> dict[int, int]:
+    """Active followers of any of `topics` at `frequency`, once each, under the
+    most particular of their subscriptions that matched (an author before a
+    section, a section before the whole site)."""
+    rank = {"author": 2, "section": 1}
     best: dict[int, tuple[int, int]] = {}
     for address_id, sub_id, topic in (
         Subscription.objects.active()
-        .filter(topic__in=topics, frequency=Subscription.Frequency.INSTANT)
+        .filter(topic__in=topics, frequency=frequency)
         .values_list("address_id", "pk", "topic")
         .iterator(chunk_size=2000)
     ):
-        if address_id not in best or rank[topic] > best[address_id][0]:
-            best[address_id] = (rank[topic], sub_id)
+        weight = rank.get(topic.partition(":")[0], 0)
+        if address_id not in best or weight > best[address_id][0]:
+            best[address_id] = (weight, sub_id)
     return {address_id: sub_id for address_id, (_, sub_id) in best.items()}
+
+
+def _digest_recipients(event: Event) -> dict[int, int | None]:
+    """Who gets a day's digest: daily followers of anything in it."""
+    topics = {t for a in mail.digest_articles(event, {}) for t in a["topics"]}
+    return _followers(sorted(topics), Subscription.Frequency.DAILY)
 
 
 RECIPIENTS = {
     "address.confirm": _confirmation_recipients,
     "comment.visible": _comment_recipients,
     "article.published": _article_recipients,
+    services.DIGEST: _digest_recipients,
 }
 
 

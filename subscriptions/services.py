@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from django.conf import settings
@@ -461,3 +461,57 @@ def article_topics(*, section_slug: str | None, author_slugs: list[str]) -> list
         topics.append(f"section:{section_slug}")
     topics.extend(f"author:{slug}" for slug in author_slugs)
     return topics
+
+
+# --- the daily digest ---------------------------------------------------------------
+def digest_moment(day: date) -> datetime:
+    """When the digest of `day` is due: SUBSCRIPTIONS_DIGEST_HOUR, local time."""
+    at = datetime.combine(day, time(hour=settings.SUBSCRIPTIONS_DIGEST_HOUR))
+    return timezone.make_aware(at, timezone.get_current_timezone())
+
+
+def next_digest_at(now: datetime | None = None) -> datetime:
+    """The first digest moment after `now`."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    moment = digest_moment(today)
+    return moment if moment > now else digest_moment(today + timedelta(days=1))
+
+
+DIGEST = "digest.daily"
+
+
+@transaction.atomic
+def record_digest(*, now: datetime | None = None) -> Event:
+    """Puts the latest digest that is due at `now` in the outbox, once per day.
+
+    It covers the articles first published since the digest before it (a day,
+    for the first one), up to its own moment; however often this is called, a
+    day has one digest event, and each address at most one delivery of it.
+    """
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    if digest_moment(day) > now:
+        day -= timedelta(days=1)
+    until = digest_moment(day)
+    key = f"{DIGEST}:{day.isoformat()}"
+    existing = Event.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    previous = (
+        Event.objects.filter(kind=DIGEST, created_at__lt=now).order_by("-pk").first()
+    )
+    since = (
+        datetime.fromisoformat(previous.payload["until"])
+        if previous is not None
+        else until - timedelta(days=1)
+    )
+    return record_event(
+        kind=DIGEST,
+        payload={
+            "day": day.isoformat(),
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+        },
+        key=key,
+    )
