@@ -232,6 +232,44 @@ def _article(delivery: Delivery, event: Event, shared: dict) -> Rendered:
     return Rendered(subject, text, html, _list_headers(links))
 
 
+def _roundup(delivery: Delivery, event: Event, shared: dict) -> Rendered:
+    """The comments on one article held back by the hourly throttle, in one mail."""
+    subscription = _subscribed(delivery)
+    article = article_facts(event.payload["article_id"], shared)
+    if article is None:
+        raise Obsolete("the article is gone")
+    comments = [
+        comment
+        for comment in Comment.objects.filter(pk__in=event.payload["comment_ids"])
+        .select_related("user")
+        .order_by("created_at", "pk")
+        if not comment.is_placeholder
+    ]
+    if not comments:
+        raise Obsolete("every comment was withdrawn")
+    links = _links(delivery.address, subscription)
+    subject, text, html = _render(
+        "roundup",
+        {
+            "article": article,
+            "comments": [
+                {
+                    "author": header_text(c.author_name, limit=60),
+                    "comment": c,
+                    "url": f"{article['url']}?thread={c.root_id or c.pk}#{c.anchor}",
+                }
+                for c in comments
+            ],
+            "topic": _topic_text(subscription.topic, shared),
+            **links,
+        },
+        shared,
+    )
+    thread = f"<article.{article['pk']}@{mail_domain()}>"
+    headers = {**_list_headers(links), "In-Reply-To": thread, "References": thread}
+    return Rendered(subject, text, html, headers)
+
+
 def digest_articles(event: Event, shared: dict) -> list[dict]:
     """The articles a digest event covers (first published in its window, still
     live), oldest first, each with the topics whose followers want it; read once
@@ -301,6 +339,7 @@ RENDERERS = {
     "comment.visible": _comment,
     "article.published": _article,
     services.DIGEST: _digest,
+    "comment.roundup": _roundup,
 }
 
 

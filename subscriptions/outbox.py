@@ -27,7 +27,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from discussion.models import Comment
@@ -68,9 +68,24 @@ def fan_out(*, limit: int = 100) -> int:
             if event is None:
                 return done
             recipients = RECIPIENTS[event.kind](event)
+            thread_key = _thread_key(event) if recipients else ""
+            held = _over_the_limit(thread_key) if thread_key else {}
             Delivery.objects.bulk_create(
                 [
-                    Delivery(event=event, address_id=address_id, subscription_id=sub)
+                    Delivery(
+                        event=event,
+                        address_id=address_id,
+                        subscription_id=sub,
+                        thread_key=thread_key,
+                        **(
+                            {
+                                "state": Delivery.State.HELD,
+                                "next_attempt_at": held[address_id],
+                            }
+                            if address_id in held
+                            else {}
+                        ),
+                    )
                     for address_id, sub in recipients.items()
                 ],
                 ignore_conflicts=True,
@@ -83,6 +98,91 @@ def fan_out(*, limit: int = 100) -> int:
                 transaction.set_rollback(True)
             done += 1
     return done
+
+
+# --- the hourly throttle ------------------------------------------------------------
+THROTTLE_WINDOW = timedelta(hours=1)
+ROUNDUP = "comment.roundup"
+
+
+def _thread_key(event: Event) -> str:
+    """What the throttle counts an event's mails under: its article, for comments."""
+    if event.kind != "comment.visible":
+        return ""
+    article_id = (
+        Comment.objects.filter(pk=event.payload.get("comment_id"))
+        .values_list("thread__article_id", flat=True)
+        .first()
+    )
+    return f"article:{article_id}" if article_id else ""
+
+
+def _over_the_limit(thread_key: str) -> dict[int, object]:
+    """Readers who had SUBSCRIPTIONS_THROTTLE_PER_HOUR mails about `thread_key`
+    within the last hour, each with the moment that hour ends: their next mails
+    wait for it and leave together (`roll_up`)."""
+    counted = (
+        Delivery.objects.filter(
+            thread_key=thread_key, created_at__gte=timezone.now() - THROTTLE_WINDOW
+        )
+        .exclude(
+            state__in=[
+                Delivery.State.HELD,
+                Delivery.State.BUNDLED,
+                Delivery.State.CANCELLED,
+            ]
+        )
+        .values("address_id")
+        .annotate(mails=Count("pk"), first=Min("created_at"))
+        .filter(mails__gte=settings.SUBSCRIPTIONS_THROTTLE_PER_HOUR)
+    )
+    return {row["address_id"]: row["first"] + THROTTLE_WINDOW for row in counted}
+
+
+def roll_up(*, now=None) -> int:
+    """Turns each reader's held mails about one article, once the first is due,
+    into one round-up mail; returns how many round-ups it made."""
+    now = now or timezone.now()
+    due = (
+        Delivery.objects.filter(state=Delivery.State.HELD, next_attempt_at__lte=now)
+        .values_list("address_id", "thread_key")
+        .distinct()
+    )
+    made = 0
+    for address_id, thread_key in list(due):
+        with transaction.atomic():
+            held = list(
+                _skip_locked(
+                    Delivery.objects.filter(
+                        state=Delivery.State.HELD,
+                        address_id=address_id,
+                        thread_key=thread_key,
+                    )
+                )
+                .select_related("event")
+                .order_by("pk")
+            )
+            if not held:  # another worker rolled them up
+                continue
+            event = Event.objects.create(
+                kind=ROUNDUP,
+                payload={
+                    "article_id": int(thread_key.partition(":")[2]),
+                    "comment_ids": [d.event.payload["comment_id"] for d in held],
+                },
+                state=Event.State.DONE,
+                processed_at=now,
+            )
+            Delivery.objects.create(
+                event=event,
+                address_id=address_id,
+                subscription_id=held[-1].subscription_id,
+            )
+            Delivery.objects.filter(
+                pk__in=[d.pk for d in held], state=Delivery.State.HELD
+            ).update(state=Delivery.State.BUNDLED, last_error=f"in {event}")
+            made += 1
+    return made
 
 
 def _confirmation_recipients(event: Event) -> dict[int, int | None]:
@@ -314,6 +414,7 @@ def run(*, token: str | None = None, max_batches: int = 100) -> int:
     Returns the number of mails sent."""
     token = token or worker_token()
     fan_out()
+    roll_up()
     sent = 0
     shared: dict = {}  # what the mails of this pass have in common, read once
     for _ in range(max_batches):
@@ -325,7 +426,8 @@ def run(*, token: str | None = None, max_batches: int = 100) -> int:
 
 
 def next_due():
-    """When the earliest delivery waiting for a retry is due, or None."""
-    return Delivery.objects.filter(state=Delivery.State.PENDING).aggregate(
-        at=Min("next_attempt_at")
-    )["at"]
+    """When the earliest delivery waiting for a retry (or a round-up) is due, or
+    None."""
+    return Delivery.objects.filter(
+        state__in=[Delivery.State.PENDING, Delivery.State.HELD]
+    ).aggregate(at=Min("next_attempt_at"))["at"]

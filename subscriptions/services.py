@@ -344,7 +344,7 @@ def stop(*, address: Address, subscription_id: int | None = None) -> int:
     ids = list(subscriptions.values_list("pk", flat=True))
     Subscription.objects.filter(pk__in=ids).update(stopped_at=timezone.now())
     waiting = Delivery.objects.filter(
-        address=address, state=Delivery.State.PENDING
+        address=address, state__in=[Delivery.State.PENDING, Delivery.State.HELD]
     ).exclude(subscription__isnull=True)
     if subscription_id is not None:
         waiting = waiting.filter(subscription_id=subscription_id)
