@@ -515,3 +515,24 @@ def record_digest(*, now: datetime | None = None) -> Event:
         },
         key=key,
     )
+
+
+# --- the delivery log (Wagtail admin) -----------------------------------------------
+@transaction.atomic
+def retry_delivery(*, delivery_id: int) -> Delivery:
+    """Puts a mail that failed for good back in the queue, to leave at once.
+
+    Only failed mail: anything else is on its way, sent, or was not to be sent.
+    Its earlier attempts and error stay on record until the next try.
+    """
+    delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+    if delivery is None or delivery.state != Delivery.State.FAILED:
+        raise SubscriptionError("Only a failed mail can be sent again.", status=409)
+    delivery.state = Delivery.State.PENDING
+    delivery.next_attempt_at = timezone.now()
+    delivery.created_at = timezone.now()  # a fresh 24 hours before giving up
+    delivery.save(update_fields=["state", "next_attempt_at", "created_at"])
+    from .tasks import wake_worker
+
+    transaction.on_commit(wake_worker)
+    return delivery
