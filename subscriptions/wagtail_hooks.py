@@ -14,6 +14,7 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from discussion import extensions
 
@@ -44,6 +45,9 @@ class ReadOnly(ModelPermissionPolicy):
         return self.user_has_any_permission(user, actions)
 
 
+register_permission_policy(Delivery, ReadOnly(Delivery), exact_class=True)
+
+
 def describe(delivery: Delivery) -> str:
     payload = delivery.event.payload
     detail = ", ".join(f"{k} {v}" for k, v in payload.items() if k != "nonce")
@@ -72,7 +76,6 @@ class DeliveryViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     exclude_form_fields: list[str] = []  # no form: nothing here is edited
-    permission_policy = ReadOnly(Delivery)
     list_filter = ["state"]
     list_per_page = 50
     ordering = ["-created_at", "-pk"]
