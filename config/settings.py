@@ -340,6 +340,11 @@ SUBSCRIPTIONS_REQUESTS_PER_HOUR_PER_IP = env_int(
 )
 # A mail still failing this long after its event is given up (and recorded).
 SUBSCRIPTIONS_GIVE_UP_AFTER = 24 * 3600
+# Daily-digest subscribers get their mail at this hour (0-23, in TIME_ZONE).
+SUBSCRIPTIONS_DIGEST_HOUR = env_int("SUBSCRIPTIONS_DIGEST_HOUR", 7)
+# A reader gets at most this many comment mails an hour from one article; the rest
+# of that hour's comments come in one mail when the hour ends.
+SUBSCRIPTIONS_THROTTLE_PER_HOUR = env_int("SUBSCRIPTIONS_THROTTLE_PER_HOUR", 10)
 
 # --- Security ----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

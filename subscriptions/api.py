@@ -50,7 +50,7 @@ def _require_csrf(request: HttpRequest) -> None:
         raise HttpError(403, "CSRF token missing or incorrect: send X-CSRFToken.")
 
 
-def _per_ip() -> RateLimit:
+def per_ip_limit() -> RateLimit:
     return RateLimit(
         "subscriptions-ip",
         limit=settings.SUBSCRIPTIONS_REQUESTS_PER_HOUR_PER_IP,
@@ -65,7 +65,7 @@ def _per_ip() -> RateLimit:
 )
 def subscribe(request, payload: SubscribeIn):
     _require_csrf(request)
-    retry_after = _per_ip().hit(ip_network_key(client_ip(request)))
+    retry_after = per_ip_limit().hit(ip_network_key(client_ip(request)))
     if retry_after is not None:
         raise services.SubscriptionError(
             f"Too many requests. Please try again in {retry_after} seconds.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from discussion.models import Comment
-from newsroom.models import ArticlePage
+from newsroom.models import ArticlePage, attach_sections
 from newsroom.services import site_name
 
 from . import services
@@ -74,10 +75,12 @@ def _links(address: Address, subscription: Subscription | None) -> dict[str, str
     return {"manage_url": absolute_url(manage), "unsubscribe_url": absolute_url(stop)}
 
 
-def _render(template: str, context: dict) -> tuple[str, str, str]:
+def _render(template: str, context: dict, shared: dict) -> tuple[str, str, str]:
     base = f"emails/subscriptions/{template}"
+    if "site_name" not in shared:
+        shared["site_name"] = header_text(site_name())
     context = {
-        "site_name": header_text(site_name()),
+        "site_name": shared["site_name"],
         "site_url": settings.SITE_URL,
         **context,
     }
@@ -88,7 +91,7 @@ def _render(template: str, context: dict) -> tuple[str, str, str]:
     )
 
 
-def _confirmation(delivery: Delivery, event: Event) -> Rendered:
+def _confirmation(delivery: Delivery, event: Event, shared: dict) -> Rendered:
     address = delivery.address
     nonce = event.payload.get("nonce", "")
     if address.confirm_nonce != nonce:
@@ -108,11 +111,12 @@ def _confirmation(delivery: Delivery, event: Event) -> Rendered:
             "valid_hours": settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE // 3600,
             **links,
         },
+        shared,
     )
     return Rendered(subject, text, html, _list_headers(links))
 
 
-def _comment(delivery: Delivery, event: Event) -> Rendered:
+def _comment(delivery: Delivery, event: Event, shared: dict) -> Rendered:
     address = delivery.address
     comment = (
         Comment.objects.select_related("thread", "user", "parent")
@@ -146,6 +150,7 @@ def _comment(delivery: Delivery, event: Event) -> Rendered:
             "topic": services.describe_topic(subscription.topic),
             **links,
         },
+        shared,
     )
     # Every mail about one article's discussion threads under the article;
     # a reply also under the comment it answers.
@@ -169,12 +174,184 @@ def _list_headers(links: dict[str, str]) -> dict[str, str]:
     }
 
 
-RENDERERS = {"address.confirm": _confirmation, "comment.visible": _comment}
+def _topic_text(topic: str, shared: dict) -> str:
+    key = ("topic", topic)
+    if key not in shared:
+        shared[key] = services.describe_topic(topic)
+    return shared[key]
 
 
-def build_message(delivery: Delivery, event: Event) -> EmailMultiAlternatives:
-    """The mail for one delivery, or Obsolete when it should not leave."""
-    rendered = RENDERERS[event.kind](delivery, event)
+def article_facts(article_id: int, shared: dict) -> dict | None:
+    """What a mail says of an article (None unless it is live and public), read
+    once per batch however many mails mention it."""
+    key = ("article", article_id)
+    if key not in shared:
+        article = (
+            ArticlePage.objects.live()
+            .public()
+            .filter(pk=article_id)
+            .defer_streamfields()
+            .first()
+        )
+        shared[key] = None
+        if article is not None:
+            shared[key] = {
+                "pk": article.pk,
+                "title": header_text(article.title),
+                "standfirst": article.standfirst,
+                "url": absolute_url(article.url),
+            }
+    return shared[key]
+
+
+def _subscribed(delivery: Delivery) -> Subscription:
+    """The delivery's subscription, or Obsolete if mail under it must not leave."""
+    if not delivery.address.is_confirmed:
+        raise Obsolete("the address was never confirmed")
+    subscription = delivery.subscription
+    if subscription is None or not subscription.is_active:
+        raise Obsolete("the subscription was stopped")
+    return subscription
+
+
+def _article(delivery: Delivery, event: Event, shared: dict) -> Rendered:
+    article = article_facts(event.payload.get("article_id"), shared)
+    if article is None:
+        raise Obsolete("the article is no longer published")
+    subscription = _subscribed(delivery)
+    links = _links(delivery.address, subscription)
+    subject, text, html = _render(
+        "article",
+        {
+            "article": article,
+            "topic": _topic_text(subscription.topic, shared),
+            **links,
+        },
+        shared,
+    )
+    return Rendered(subject, text, html, _list_headers(links))
+
+
+def _roundup(delivery: Delivery, event: Event, shared: dict) -> Rendered:
+    """The comments on one article held back by the hourly throttle, in one mail."""
+    subscription = _subscribed(delivery)
+    article = article_facts(event.payload["article_id"], shared)
+    if article is None:
+        raise Obsolete("the article is gone")
+    comments = [
+        comment
+        for comment in Comment.objects.filter(pk__in=event.payload["comment_ids"])
+        .select_related("user")
+        .order_by("created_at", "pk")
+        if not comment.is_placeholder
+    ]
+    if not comments:
+        raise Obsolete("every comment was withdrawn")
+    links = _links(delivery.address, subscription)
+    subject, text, html = _render(
+        "roundup",
+        {
+            "article": article,
+            "comments": [
+                {
+                    "author": header_text(c.author_name, limit=60),
+                    "comment": c,
+                    "url": f"{article['url']}?thread={c.root_id or c.pk}#{c.anchor}",
+                }
+                for c in comments
+            ],
+            "topic": _topic_text(subscription.topic, shared),
+            **links,
+        },
+        shared,
+    )
+    thread = f"<article.{article['pk']}@{mail_domain()}>"
+    headers = {**_list_headers(links), "In-Reply-To": thread, "References": thread}
+    return Rendered(subject, text, html, headers)
+
+
+def digest_articles(event: Event, shared: dict) -> list[dict]:
+    """The articles a digest event covers (first published in its window, still
+    live), oldest first, each with the topics whose followers want it; read once
+    per batch."""
+    key = ("digest", event.pk)
+    if key not in shared:
+        since = datetime.fromisoformat(event.payload["since"])
+        until = datetime.fromisoformat(event.payload["until"])
+        articles = attach_sections(
+            list(
+                ArticlePage.objects.live()
+                .public()
+                .filter(first_published_at__gte=since, first_published_at__lt=until)
+                .defer_streamfields()
+                .prefetch_related("article_authors__author")
+                .order_by("first_published_at", "pk")
+            )
+        )
+        shared[key] = [
+            {
+                "pk": article.pk,
+                "title": header_text(article.title),
+                "standfirst": article.standfirst,
+                "url": absolute_url(article.url),
+                "topics": services.article_topics(
+                    section_slug=article.section.slug if article.section else None,
+                    author_slugs=[author.slug for author in article.authors],
+                ),
+            }
+            for article in articles
+        ]
+    return shared[key]
+
+
+def _digest(delivery: Delivery, event: Event, shared: dict) -> Rendered:
+    subscription = _subscribed(delivery)
+    # Everything the address follows by digest, not only the subscription the
+    # unsubscribe link stops: one mail a day holds all of it.
+    followed = set(
+        delivery.address.subscriptions.active()
+        .filter(frequency=Subscription.Frequency.DAILY)
+        .values_list("topic", flat=True)
+    )
+    articles = [
+        article
+        for article in digest_articles(event, shared)
+        if followed.intersection(article["topics"])
+    ]
+    if not articles:
+        raise Obsolete("none of the day's articles is followed any more")
+    links = _links(delivery.address, subscription)
+    subject, text, html = _render(
+        "digest",
+        {
+            "articles": articles,
+            "day": date.fromisoformat(event.payload["day"]),
+            "topics": [_topic_text(topic, shared) for topic in sorted(followed)],
+            **links,
+        },
+        shared,
+    )
+    return Rendered(subject, text, html, _list_headers(links))
+
+
+RENDERERS = {
+    "address.confirm": _confirmation,
+    "comment.visible": _comment,
+    "article.published": _article,
+    services.DIGEST: _digest,
+    "comment.roundup": _roundup,
+}
+
+
+def build_message(
+    delivery: Delivery, event: Event, shared: dict | None = None
+) -> EmailMultiAlternatives:
+    """The mail for one delivery, or Obsolete when it should not leave.
+
+    `shared` keeps what several mails of one batch have in common (an article,
+    the words for a topic), so a batch reads each once.
+    """
+    rendered = RENDERERS[event.kind](delivery, event, {} if shared is None else shared)
     message = EmailMultiAlternatives(
         rendered.subject,
         rendered.text,

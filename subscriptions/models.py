@@ -136,6 +136,8 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed for good"
         CANCELLED = "cancelled", "No longer to be sent"
+        HELD = "held", "Held for the hourly round-up"
+        BUNDLED = "bundled", "Sent in an hourly round-up"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
     address = models.ForeignKey(
@@ -155,6 +157,9 @@ class Delivery(models.Model):
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
+    # What the mail is about for the hourly throttle ("article:<id>" for comment
+    # mails): a reader gets at most SUBSCRIPTIONS_THROTTLE_PER_HOUR of them an hour.
+    thread_key = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -165,7 +170,11 @@ class Delivery(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["state", "next_attempt_at"], name="delivery_due")
+            models.Index(fields=["state", "next_attempt_at"], name="delivery_due"),
+            models.Index(
+                fields=["address", "thread_key", "created_at"],
+                name="delivery_throttle",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,15 +22,17 @@ import os
 import smtplib
 import socket
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from discussion.models import Comment
+from newsroom.models import ArticlePage
 
 from . import mail, services
 from .models import Delivery, Event, Subscription
@@ -67,9 +69,24 @@ def fan_out(*, limit: int = 100) -> int:
             if event is None:
                 return done
             recipients = RECIPIENTS[event.kind](event)
+            thread_key = _thread_key(event) if recipients else ""
+            held = _over_the_limit(thread_key) if thread_key else {}
             Delivery.objects.bulk_create(
                 [
-                    Delivery(event=event, address_id=address_id, subscription_id=sub)
+                    Delivery(
+                        event=event,
+                        address_id=address_id,
+                        subscription_id=sub,
+                        thread_key=thread_key,
+                        **(
+                            {
+                                "state": Delivery.State.HELD,
+                                "next_attempt_at": held[address_id],
+                            }
+                            if address_id in held
+                            else {}
+                        ),
+                    )
                     for address_id, sub in recipients.items()
                 ],
                 ignore_conflicts=True,
@@ -82,6 +99,91 @@ def fan_out(*, limit: int = 100) -> int:
                 transaction.set_rollback(True)
             done += 1
     return done
+
+
+# --- the hourly throttle ------------------------------------------------------------
+THROTTLE_WINDOW = timedelta(hours=1)
+ROUNDUP = "comment.roundup"
+
+
+def _thread_key(event: Event) -> str:
+    """What the throttle counts an event's mails under: its article, for comments."""
+    if event.kind != "comment.visible":
+        return ""
+    article_id = (
+        Comment.objects.filter(pk=event.payload.get("comment_id"))
+        .values_list("thread__article_id", flat=True)
+        .first()
+    )
+    return f"article:{article_id}" if article_id else ""
+
+
+def _over_the_limit(thread_key: str) -> dict[int, object]:
+    """Readers who had SUBSCRIPTIONS_THROTTLE_PER_HOUR mails about `thread_key`
+    within the last hour, each with the moment that hour ends: their next mails
+    wait for it and leave together (`roll_up`)."""
+    counted = (
+        Delivery.objects.filter(
+            thread_key=thread_key, created_at__gte=timezone.now() - THROTTLE_WINDOW
+        )
+        .exclude(
+            state__in=[
+                Delivery.State.HELD,
+                Delivery.State.BUNDLED,
+                Delivery.State.CANCELLED,
+            ]
+        )
+        .values("address_id")
+        .annotate(mails=Count("pk"), first=Min("created_at"))
+        .filter(mails__gte=settings.SUBSCRIPTIONS_THROTTLE_PER_HOUR)
+    )
+    return {row["address_id"]: row["first"] + THROTTLE_WINDOW for row in counted}
+
+
+def roll_up(*, now=None) -> int:
+    """Turns each reader's held mails about one article, once the first is due,
+    into one round-up mail; returns how many round-ups it made."""
+    now = now or timezone.now()
+    due = (
+        Delivery.objects.filter(state=Delivery.State.HELD, next_attempt_at__lte=now)
+        .values_list("address_id", "thread_key")
+        .distinct()
+    )
+    made = 0
+    for address_id, thread_key in list(due):
+        with transaction.atomic():
+            held = list(
+                _skip_locked(
+                    Delivery.objects.filter(
+                        state=Delivery.State.HELD,
+                        address_id=address_id,
+                        thread_key=thread_key,
+                    )
+                )
+                .select_related("event")
+                .order_by("pk")
+            )
+            if not held:  # another worker rolled them up
+                continue
+            event = Event.objects.create(
+                kind=ROUNDUP,
+                payload={
+                    "article_id": int(thread_key.partition(":")[2]),
+                    "comment_ids": [d.event.payload["comment_id"] for d in held],
+                },
+                state=Event.State.DONE,
+                processed_at=now,
+            )
+            Delivery.objects.create(
+                event=event,
+                address_id=address_id,
+                subscription_id=held[-1].subscription_id,
+            )
+            Delivery.objects.filter(
+                pk__in=[d.pk for d in held], state=Delivery.State.HELD
+            ).update(state=Delivery.State.BUNDLED, last_error=f"in {event}")
+            made += 1
+    return made
 
 
 def _confirmation_recipients(event: Event) -> dict[int, int | None]:
@@ -129,9 +231,56 @@ def _normalised(raw: str) -> str:
         return ""
 
 
+def _article_recipients(event: Event) -> dict[int, int | None]:
+    """Who hears of a new article at once: instant followers of the site, its
+    section or any of its authors, once each, under the most particular of the
+    subscriptions that matched (the one its unsubscribe link stops)."""
+    article = (
+        ArticlePage.objects.live()
+        .public()
+        .filter(pk=event.payload.get("article_id"))
+        .defer_streamfields()
+        .first()
+    )
+    if article is None:
+        return {}
+    section = article.get_parent()
+    topics = services.article_topics(
+        section_slug=section.slug if section else None,
+        author_slugs=[author.slug for author in article.authors],
+    )
+    return _followers(topics, Subscription.Frequency.INSTANT)
+
+
+def _followers(topics: list[str], frequency: str) -> dict[int, int]:
+    """Active followers of any of `topics` at `frequency`, once each, under the
+    most particular of their subscriptions that matched (an author before a
+    section, a section before the whole site)."""
+    rank = {"author": 2, "section": 1}
+    best: dict[int, tuple[int, int]] = {}
+    for address_id, sub_id, topic in (
+        Subscription.objects.active()
+        .filter(topic__in=topics, frequency=frequency)
+        .values_list("address_id", "pk", "topic")
+        .iterator(chunk_size=2000)
+    ):
+        weight = rank.get(topic.partition(":")[0], 0)
+        if address_id not in best or weight > best[address_id][0]:
+            best[address_id] = (weight, sub_id)
+    return {address_id: sub_id for address_id, (_, sub_id) in best.items()}
+
+
+def _digest_recipients(event: Event) -> dict[int, int | None]:
+    """Who gets a day's digest: daily followers of anything in it."""
+    topics = {t for a in mail.digest_articles(event, {}) for t in a["topics"]}
+    return _followers(sorted(topics), Subscription.Frequency.DAILY)
+
+
 RECIPIENTS = {
     "address.confirm": _confirmation_recipients,
     "comment.visible": _comment_recipients,
+    "article.published": _article_recipients,
+    services.DIGEST: _digest_recipients,
 }
 
 
@@ -206,14 +355,23 @@ def _failed(delivery: Delivery, token: str, error: Exception) -> None:
         )
 
 
-def send_batch(token: str, deliveries: list[Delivery]) -> int:
-    """Sends claimed deliveries over one SMTP connection; returns how many left."""
+def send_batch(
+    token: str, deliveries: list[Delivery], shared: dict | None = None
+) -> int:
+    """Sends claimed deliveries over one SMTP connection; returns how many left.
+
+    The connection is opened once and handed every message of the batch in turn
+    (`send_messages`), so each delivery still gets its own outcome; one that
+    breaks the connection is recorded, and the next opens it afresh. `shared`
+    (see mail.build_message) may be kept across the batches of one pass.
+    """
     sent = 0
     smtp = get_connection(fail_silently=False)
+    shared = {} if shared is None else shared
     try:
         for delivery in deliveries:
             try:
-                message = mail.build_message(delivery, delivery.event)
+                message = mail.build_message(delivery, delivery.event, shared)
             except mail.Obsolete as reason:
                 _finish(
                     delivery,
@@ -222,12 +380,13 @@ def send_batch(token: str, deliveries: list[Delivery]) -> int:
                     last_error=str(reason),
                 )
                 continue
-            message.connection = smtp
             try:
-                message.send()
+                smtp.open()  # does nothing while the connection is open
+                if not smtp.send_messages([message]):
+                    raise smtplib.SMTPException("the mail was not accepted")
             except Exception as error:  # noqa: BLE001 - every failure is recorded
                 _failed(delivery, token, error)
-                _close(smtp)  # a broken connection is opened afresh for the next
+                _close(smtp)
                 continue
             _finish(
                 delivery,
@@ -256,17 +415,44 @@ def run(*, token: str | None = None, max_batches: int = 100) -> int:
     Returns the number of mails sent."""
     token = token or worker_token()
     fan_out()
+    roll_up()
     sent = 0
-    for _ in range(max_batches):
-        batch = claim(token)
-        if not batch:
-            break
-        sent += send_batch(token, batch)
+    shared: dict = {}  # what the mails of this pass have in common, read once
+    with _quick_commits():
+        for _ in range(max_batches):
+            batch = claim(token)
+            if not batch:
+                break
+            sent += send_batch(token, batch, shared)
     return sent
 
 
+@contextmanager
+def _quick_commits():
+    """On PostgreSQL, the record of each mail commits without waiting for the disk.
+
+    Each mail is recorded in a transaction of its own, right after the SMTP server
+    took it; waiting for the WAL to reach the disk each time would cap the worker
+    at a few hundred mails a second. Without the wait, a killed worker loses
+    nothing (the server has the commit); only a crash of the database server
+    itself can forget the last fraction of a second, whose mails would then be
+    sent again with the same Message-ID, as after a worker killed mid-send.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
 def next_due():
-    """When the earliest delivery waiting for a retry is due, or None."""
-    return Delivery.objects.filter(state=Delivery.State.PENDING).aggregate(
-        at=Min("next_attempt_at")
-    )["at"]
+    """When the earliest delivery waiting for a retry (or a round-up) is due, or
+    None."""
+    return Delivery.objects.filter(
+        state__in=[Delivery.State.PENDING, Delivery.State.HELD]
+    ).aggregate(at=Min("next_attempt_at"))["at"]

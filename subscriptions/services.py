@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from django.conf import settings
@@ -344,7 +344,7 @@ def stop(*, address: Address, subscription_id: int | None = None) -> int:
     ids = list(subscriptions.values_list("pk", flat=True))
     Subscription.objects.filter(pk__in=ids).update(stopped_at=timezone.now())
     waiting = Delivery.objects.filter(
-        address=address, state=Delivery.State.PENDING
+        address=address, state__in=[Delivery.State.PENDING, Delivery.State.HELD]
     ).exclude(subscription__isnull=True)
     if subscription_id is not None:
         waiting = waiting.filter(subscription_id=subscription_id)
@@ -436,3 +436,103 @@ def comment_visible(comment) -> None:
         payload={"comment_id": comment.pk},
         key=f"comment.visible:{comment.pk}",
     )
+
+
+# --- new articles (from Wagtail's page_published, see signals.py) ------------------
+def article_published(*, article: ArticlePage) -> Event:
+    """Puts an article that was just published for the first time in the outbox.
+
+    Written in the publication's transaction when there is one; keyed by the
+    article, so however often this is called, readers hear of it once.
+    """
+    with transaction.atomic():
+        return record_event(
+            kind="article.published",
+            payload={"article_id": article.pk},
+            key=f"article.published:{article.pk}",
+        )
+
+
+def article_topics(*, section_slug: str | None, author_slugs: list[str]) -> list[str]:
+    """The topics whose followers hear of an article: the site, its section, each
+    of its authors."""
+    topics = ["site"]
+    if section_slug:
+        topics.append(f"section:{section_slug}")
+    topics.extend(f"author:{slug}" for slug in author_slugs)
+    return topics
+
+
+# --- the daily digest ---------------------------------------------------------------
+def digest_moment(day: date) -> datetime:
+    """When the digest of `day` is due: SUBSCRIPTIONS_DIGEST_HOUR, local time."""
+    at = datetime.combine(day, time(hour=settings.SUBSCRIPTIONS_DIGEST_HOUR))
+    return timezone.make_aware(at, timezone.get_current_timezone())
+
+
+def next_digest_at(now: datetime | None = None) -> datetime:
+    """The first digest moment after `now`."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    moment = digest_moment(today)
+    return moment if moment > now else digest_moment(today + timedelta(days=1))
+
+
+DIGEST = "digest.daily"
+
+
+@transaction.atomic
+def record_digest(*, now: datetime | None = None) -> Event:
+    """Puts the latest digest that is due at `now` in the outbox, once per day.
+
+    It covers the articles first published since the digest before it (a day,
+    for the first one), up to its own moment; however often this is called, a
+    day has one digest event, and each address at most one delivery of it.
+    """
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    if digest_moment(day) > now:
+        day -= timedelta(days=1)
+    until = digest_moment(day)
+    key = f"{DIGEST}:{day.isoformat()}"
+    existing = Event.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    previous = (
+        Event.objects.filter(kind=DIGEST, created_at__lt=now).order_by("-pk").first()
+    )
+    since = (
+        datetime.fromisoformat(previous.payload["until"])
+        if previous is not None
+        else until - timedelta(days=1)
+    )
+    return record_event(
+        kind=DIGEST,
+        payload={
+            "day": day.isoformat(),
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+        },
+        key=key,
+    )
+
+
+# --- the delivery log (Wagtail admin) -----------------------------------------------
+@transaction.atomic
+def retry_delivery(*, delivery_id: int) -> Delivery:
+    """Puts a mail that failed for good back in the queue, to leave at once.
+
+    Only failed mail: anything else is on its way, sent, or was not to be sent.
+    Its earlier attempts and error stay on record until the next try.
+    """
+    delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+    if delivery is None or delivery.state != Delivery.State.FAILED:
+        raise SubscriptionError("Only a failed mail can be sent again.", status=409)
+    delivery.state = Delivery.State.PENDING
+    delivery.next_attempt_at = timezone.now()
+    delivery.created_at = timezone.now()  # a fresh 24 hours before giving up
+    delivery.save(update_fields=["state", "next_attempt_at", "created_at"])
+    from .tasks import wake_worker
+
+    transaction.on_commit(wake_worker)
+    return delivery

@@ -13,12 +13,13 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from . import outbox
+from . import outbox, services
 
 
 @task()
 def deliver_notifications() -> int:
     """Fans out pending events and sends every delivery that is due."""
+    schedule_digest()
     sent = outbox.run()
     retry_at = outbox.next_due()
     if retry_at is not None and default_task_backend.supports_defer:
@@ -48,3 +49,25 @@ def wake_worker() -> None:
     if cache.add("subscriptions:wake", 1, timeout=WAKE_WINDOW):
         run_after = timezone.now() + timedelta(seconds=WAKE_WINDOW)
         deliver_notifications.using(run_after=run_after).enqueue()
+
+
+@task()
+def send_daily_digest() -> None:
+    """Records the digest that is due (once a day, however often this runs) and
+    queues itself for the next digest hour; the worker then sends it."""
+    services.record_digest()
+    schedule_digest()
+
+
+def schedule_digest() -> None:
+    """Makes sure a digest task waits for the next digest hour.
+
+    Every pass of the worker calls this, so a fresh installation starts its
+    digests without a cron entry; the cache keeps it to one queued task per
+    digest moment (a second one would only find the day's digest recorded).
+    """
+    if not default_task_backend.supports_defer:
+        return
+    at = services.next_digest_at()
+    if cache.add(f"subscriptions:digest:{at.isoformat()}", 1, timeout=2 * 86400):
+        send_daily_digest.using(run_after=at).enqueue()

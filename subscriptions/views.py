@@ -13,9 +13,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.network import client_ip, ip_network_key
+from discussion.readers import forgery_refusal
+from newsroom.services import live_article
 
 from . import services
+from .api import NEUTRAL, per_ip_limit
 
 FAILURE_STATUS = {"invalid": 400, "expired": 410, "used": 409}
 
@@ -120,4 +125,46 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             else "",
             "manage_token": services.manage_token(found.address),
         },
+    )
+
+
+@csrf_exempt  # checked as the discussion's forms are: by origin, or CSRF if signed in
+@require_POST
+def subscribe(request: HttpRequest) -> HttpResponse:
+    """The "Subscribe" form above an article's discussion (works without a script).
+
+    The same service, rate limit and neutral answer as the API: the page says the
+    same whether the address is new, waiting or already confirmed."""
+    email = request.POST.get("email", "")[:1000]
+    topic = request.POST.get("topic", "")[:200]
+    context = {"email": email, "article_url": ""}
+    refusal = forgery_refusal(request)
+    if refusal:
+        return _subscribe_page(request, context, refusal["__all__"], 403)
+    kind, _, article_id = topic.partition(":")
+    if kind != "article" or not article_id.isdigit():
+        return _subscribe_page(request, context, "Choose what to subscribe to.", 400)
+    retry_after = per_ip_limit().hit(ip_network_key(client_ip(request)))
+    if retry_after is not None:
+        problem = f"Too many requests. Please try again in {retry_after} seconds."
+        return _subscribe_page(request, context, problem, 429)
+    user = request.user if request.user.is_authenticated else None
+    try:
+        services.subscribe(email=email, topic=topic, user=user)
+    except services.SubscriptionError as error:
+        return _subscribe_page(request, context, str(error), error.status)
+    return _subscribe_page(request, context, "", 200)
+
+
+def _subscribe_page(request, context: dict, problem: str, status: int) -> HttpResponse:
+    topic = request.POST.get("topic", "")
+    article_id = topic.partition(":")[2]
+    if article_id.isdigit() and len(article_id) < 12:
+        article = live_article(int(article_id))
+        context["article_url"] = article.url if article else ""
+    return render(
+        request,
+        "subscriptions/subscribe.html",
+        {**context, "problem": problem, "neutral": NEUTRAL},
+        status=status,
     )

@@ -35,7 +35,8 @@ def nothing_stored() -> bool:
     return not (
         Address.objects.exists()
         or Subscription.objects.exists()
-        or Event.objects.exists()
+        # The article the tests comment on was announced when published.
+        or Event.objects.exclude(kind="article.published").exists()
     )
 
 
