@@ -345,6 +345,9 @@ SUBSCRIPTIONS_DIGEST_HOUR = env_int("SUBSCRIPTIONS_DIGEST_HOUR", 7)
 # A reader gets at most this many comment mails an hour from one article; the rest
 # of that hour's comments come in one mail when the hour ends.
 SUBSCRIPTIONS_THROTTLE_PER_HOUR = env_int("SUBSCRIPTIONS_THROTTLE_PER_HOUR", 10)
+# PostgreSQL only: record sent mail without waiting for the disk (faster; a crash of
+# the database server itself may then send its last fraction of a second again).
+SUBSCRIPTIONS_QUICK_COMMITS = env_bool("SUBSCRIPTIONS_QUICK_COMMITS")
 
 # --- Security ----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -429,16 +429,17 @@ def run(*, token: str | None = None, max_batches: int = 100) -> int:
 
 @contextmanager
 def _quick_commits():
-    """On PostgreSQL, the record of each mail commits without waiting for the disk.
+    """With SUBSCRIPTIONS_QUICK_COMMITS on PostgreSQL, the record of each mail
+    commits without waiting for the disk.
 
     Each mail is recorded in a transaction of its own, right after the SMTP server
-    took it; waiting for the WAL to reach the disk each time would cap the worker
-    at a few hundred mails a second. Without the wait, a killed worker loses
-    nothing (the server has the commit); only a crash of the database server
+    took it; waiting for the WAL to reach the disk each time caps a worker at a
+    couple of hundred mails a second. Without the wait, a killed worker loses
+    nothing (the server has the commit), but a crash of the database server
     itself can forget the last fraction of a second, whose mails would then be
-    sent again with the same Message-ID, as after a worker killed mid-send.
+    sent again (with the same Message-ID). Off by default: nothing twice first.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.SUBSCRIPTIONS_QUICK_COMMITS:
         yield
         return
     with connection.cursor() as cursor:
