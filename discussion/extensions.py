@@ -9,6 +9,7 @@ anything that leaves the process must wait for `transaction.on_commit`.
 
 from __future__ import annotations
 
+from django.utils.safestring import mark_safe
 from wagtail import hooks
 
 # fn(comment, *, notify: str | None) -> None: a comment was stored. `notify` is
@@ -28,3 +29,14 @@ def comment_posted(comment, *, notify: str | None) -> None:
 def comment_visible(comment) -> None:
     for fn in hooks.get_hooks(COMMENT_VISIBLE):
         fn(comment)
+
+
+# fn(context) -> str: HTML for the top of an article's discussion, under its header
+# (a subscribe form, say). `context` holds `article`, `state` ("open" or "closed"),
+# `user` (`is_authenticated`) and `csrf_token`. The result is kept with the rendered
+# discussion, so it must be the same for every reader of that version of it.
+SECTION_TOP = "discussion_section_top"
+
+
+def section_top(context: dict) -> str:
+    return mark_safe("".join(str(fn(context)) for fn in hooks.get_hooks(SECTION_TOP)))

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from wagtail import hooks
@@ -23,6 +24,13 @@ from .models import Delivery
 
 hooks.register(extensions.COMMENT_POSTED, services.comment_posted)
 hooks.register(extensions.COMMENT_VISIBLE, services.comment_visible)
+
+
+@hooks.register(extensions.SECTION_TOP)
+def subscribe_control(context: dict) -> str:
+    """The "Subscribe" form above an open discussion."""
+    return render_to_string("subscriptions/subscribe_control.html", context)
+
 
 LOG_NAME = "subscriptions_deliveries"
 

@@ -12,6 +12,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from .. import extensions
 from ..forms import form_stamp
 from ..models import Comment, Passage
 from ..readers import RECENT_COOKIE, SORT_COOKIE, Reader
@@ -154,13 +155,18 @@ def _render_section(
     )
     form_slot = f"<!--form-{secrets.token_hex(16)}-->"
     csrf_slot = f"csrf-{secrets.token_hex(16)}"
+    shared = {
+        "user": {"is_authenticated": member},
+        "csrf_token": csrf_slot,
+        "article": article,
+        "state": state,
+    }
     html = render_to_string(
         "discussion/section.html",
         {
-            "user": {"is_authenticated": member},
-            "csrf_token": csrf_slot,
-            "article": article,
-            "state": state,
+            **shared,
+            # What apps above put at the top of the discussion (a subscribe form).
+            "top": extensions.section_top(shared),
             "page": page,
             "sort": view["sort"],
             "sorts": [
