@@ -222,12 +222,16 @@ else:
     PAGECACHE_GENERATIONS_DIR = VAR_DIR / "generations"
 
 # Background work: Django's tasks API, stored in the database and run by
-# `manage.py db_worker` (started beside the web server by `make run`).
-TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
+# `manage.py db_worker` (started beside the web server by `make run`). For a large
+# site, TASKS_BACKEND=django_tasks_rq.RQBackend keeps the queue in Redis (REDIS_URL)
+# and `manage.py serve` starts an RQ worker instead.
+TASKS_BACKEND = env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+RQ_BACKEND = "django_tasks_rq.RQBackend"
+if TASKS_BACKEND == RQ_BACKEND:
+    INSTALLED_APPS.append("django_rq")
+RQ_QUEUES = {
+    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}
 }
 
 # --- Mail --------------------------------------------------------------------------

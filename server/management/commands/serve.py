@@ -68,14 +68,19 @@ class Command(BaseCommand):
             "--limit-request-line",
             "0",
         ]
-        worker = [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--queue-name",
-            "*",
-            "--no-reload",
-        ]
+        if settings.TASKS_BACKEND == settings.RQ_BACKEND:
+            # Tasks queued in Redis; the scheduler runs the ones queued for later.
+            worker = [sys.executable, "manage.py", "rqworker", "default"]
+            worker.append("--with-scheduler")
+        else:
+            worker = [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--no-reload",
+            ]
         processes = [
             subprocess.Popen(web, cwd=settings.BASE_DIR),
             subprocess.Popen(worker, cwd=settings.BASE_DIR),
