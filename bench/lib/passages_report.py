@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from statistics import median
 
+from reporting import cpu_shares, fmt, is_problem, log_slice, pct, wrk_lines
+
 REQUEST_LINE = re.compile(r" tribune\.request (\w+) (\S+) (\d{3}) ([\d.]+)ms$")
 PAGES = ("plain", "comments", "passages")
 PAGE_NOTE = {
@@ -33,35 +35,18 @@ def say(*parts) -> None:
     sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
 
 
-def pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
-
-
 def row(args: list[str]) -> dict:
     rnd, mode, page, path, wrk_out, log, start, end, box, total, bench = args
-    result, cache = {}, {}
-    for line in Path(wrk_out).read_text().splitlines():
-        if line.startswith(("BENCH_RESULT ", "BENCH_PAGECACHE ")):
-            kv = {k: float(v) for k, v in (p.split("=", 1) for p in line.split()[1:])}
-            if line.startswith("BENCH_RESULT "):
-                result = kv
-            else:
-                cache = kv
-    with open(log, "rb") as f:
-        f.seek(int(start))
-        chunk = f.read(int(end) - int(start)).decode("utf-8", "replace")
+    result, cache = wrk_lines(Path(wrk_out))
+    chunk = log_slice(log, start, end)
     app, statuses, problems = [], {}, 0
     for line in chunk.splitlines():
-        if " ERROR " in line or "Traceback" in line or "WORKER TIMEOUT" in line:
+        if is_problem(line):
             problems += 1
         m = REQUEST_LINE.search(line)
         if m and m.group(1) == "GET" and m.group(2) == path:
             app.append(float(m.group(4)))
             statuses[m.group(3)] = statuses.get(m.group(3), 0) + 1
-    box, total, bench = int(box), max(int(total), 1), int(bench)
     return {
         "round": int(rnd),
         "mode": mode,
@@ -88,16 +73,8 @@ def row(args: list[str]) -> dict:
         "app_p99": pct(app, 99),
         "statuses": statuses,
         "log_problems": problems,
-        "cpu_box": round(100 * box / total),
-        "cpu_bench": round(100 * bench / total),
-        "cpu_other": round(100 * max(box - bench, 0) / total),
+        **cpu_shares(box, total, bench),
     }
-
-
-def fmt(x, digits=1) -> str:
-    if x is None:
-        return "–"
-    return f"{x:,.{digits}f}"
 
 
 def ms(seconds: float | None) -> str:

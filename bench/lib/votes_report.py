@@ -22,30 +22,11 @@ from collections import Counter
 from pathlib import Path
 from statistics import fmean
 
+from reporting import cpu_shares, fmt, is_problem, log_slice, pct, wrk_lines
+
 REQUEST_LINE = re.compile(r" tribune\.request (\w+) (\S+) (\d{3}) ([\d.]+)ms$")
 VOTE_PATH = re.compile(r"^/discussion/comments/\d+/vote/$")
 FAST_MS = 2.0  # app ms: a page-cache hit is well under this; a miss renders the page
-
-
-def pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
-
-
-def wrk_lines(path: Path) -> tuple[dict, dict]:
-    result, cache = {}, {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            if not line.startswith(("BENCH_RESULT ", "BENCH_PAGECACHE ")):
-                continue
-            kv = {k: float(v) for k, v in (p.split("=", 1) for p in line.split()[1:])}
-            if line.startswith("BENCH_RESULT "):
-                result = kv
-            else:
-                cache = kv
-    return result, cache
 
 
 def row(args: list[str]) -> dict:
@@ -65,9 +46,7 @@ def row(args: list[str]) -> dict:
         bench,
     ) = args
     result, cache = wrk_lines(Path(wrk_out))
-    with open(server_log, "rb") as f:
-        f.seek(int(start))
-        chunk = f.read(int(end) - int(start)).decode("utf-8", "replace")
+    chunk = log_slice(server_log, start, end)
     page_ms, vote_ms, page_status, vote_status, problems = (
         [],
         [],
@@ -76,7 +55,7 @@ def row(args: list[str]) -> dict:
         0,
     )
     for line in chunk.splitlines():
-        if " ERROR " in line or "Traceback" in line or "WORKER TIMEOUT" in line:
+        if is_problem(line):
             problems += 1
         m = REQUEST_LINE.search(line)
         if not m:
@@ -94,7 +73,6 @@ def row(args: list[str]) -> dict:
             vote_status[status] += 1
             vote_ms.append(ms)
     hit, miss, none = (int(cache.get(k, 0)) for k in ("hit", "miss", "none"))
-    box, total, bench = int(box), max(int(total), 1), int(bench)
     loop = json.loads(Path(votes_json).read_text()) if votes_json != "-" else None
     return {
         "round": int(rnd),
@@ -135,16 +113,8 @@ def row(args: list[str]) -> dict:
         "vote_app_p99": pct(vote_ms, 99),
         "log_problems": problems,
         "loop": loop,
-        "cpu_box": round(100 * box / total),
-        "cpu_bench": round(100 * bench / total),
-        "cpu_other": round(100 * max(box - bench, 0) / total),
+        **cpu_shares(box, total, bench),
     }
-
-
-def fmt(x, digits=1) -> str:
-    if x is None:
-        return "–"
-    return f"{x:,.{digits}f}"
 
 
 def votes_cell(r: dict) -> str:
