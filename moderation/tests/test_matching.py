@@ -1,8 +1,7 @@
-"""The phrase matcher: moderators' input is data, never a pattern; it stays fast."""
+"""The phrase matcher: moderators' input is data, never a pattern."""
 
 import random
 import string
-import time
 
 import pytest
 
@@ -61,27 +60,29 @@ def test_every_phrase_is_found_with_its_value():
     assert sorted(found) == ["flag", "hold", "reject"]
 
 
-def test_ten_thousand_phrases_stay_fast():
-    # given 10,000 phrases of one to three words
+def test_ten_thousand_phrases_find_exactly_those_in_the_text():
+    # given 10,000 phrases of one to three words (how fast: see the bench script,
+    # bench/moderation_pipeline.py)
     rng = random.Random(10)
     words = [
         "".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 9)))
         for _ in range(6000)
     ]
     phrases = [" ".join(rng.sample(words, rng.randint(1, 3))) for _ in range(10_000)]
-    started = time.perf_counter()
     matcher = Matcher((phrase, n) for n, phrase in enumerate(phrases))
-    built = time.perf_counter() - started
     # and a 5,000-character comment with some of them in it
     body = " ".join(rng.choice(words + ["the"] * 3000) for _ in range(900))[:5000]
     normalised = normalise(body)
     # when it is searched
-    started = time.perf_counter()
-    for _ in range(10):
-        found = list(matcher.find(normalised))
-    searched = (time.perf_counter() - started) / 10
-    # then
+    found = list(matcher.find(normalised))
+    # then every phrase found stands in the text as whole words, where it was found,
+    # and every phrase that stands there is found
     assert matcher.size == 10_000
     assert found
-    assert built < 5
-    assert searched < 0.02
+    words_seen = [normalised.plain[a:b] for a, b in normalised.words]
+    text = f" {' '.join(words_seen)} "
+    for match in found:
+        where = words_seen[match.first_word : match.last_word + 1]
+        assert " ".join(where) == phrases[match.value]
+    present = {n for n, phrase in enumerate(phrases) if f" {phrase} " in text}
+    assert {match.value for match in found} == present
