@@ -204,6 +204,10 @@ class Comment(models.Model):
     up = models.PositiveIntegerField(default=0)
     down = models.PositiveIntegerField(default=0)
     score = models.IntegerField(default=0)
+    # Votes brought from another system, which came as counts with no voter:
+    # `up` and `down` include them, and new votes add to them.
+    imported_up = models.PositiveIntegerField(default=0)
+    imported_down = models.PositiveIntegerField(default=0)
     # Direct replies shown (placeholders included), and on a top-level comment
     # every reply shown under it; a comment left with no shown replies that is
     # itself no longer published is not shown at all.
@@ -212,6 +216,8 @@ class Comment(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Set when a moderator pins a top-level comment: shown first, and marked.
+    pinned_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
