@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from discussion.api import discussion_error_handler
 from discussion.api import router as discussion_router
 from discussion.services import DiscussionError
+from moderation.api import router as moderation_router
 from ratings.api import rating_error_handler
 from ratings.api import router as ratings_router
 from ratings.services import RatingError
@@ -17,11 +18,12 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     description="Articles' discussions (read, post, edit, delete and vote) and "
-    "ratings (read, rate, take back); subscriptions.",
+    "ratings (read, rate, take back); subscriptions; reports and moderation.",
 )
 api.add_router("/", discussion_router)
 api.add_router("/", ratings_router)
 api.add_router("/", subscriptions_router)
+api.add_router("/", moderation_router)
 api.add_exception_handler(
     DiscussionError, lambda request, exc: discussion_error_handler(request, exc, api)
 )

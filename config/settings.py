@@ -303,6 +303,9 @@ DISCUSSION_MAX_DEPTH = env_int(
     "DISCUSSION_MAX_DEPTH", 3
 )  # nesting shown; deeper flattens
 DISCUSSION_EDIT_WINDOW = env_int("DISCUSSION_EDIT_WINDOW", 15 * 60)  # seconds
+# How long a guest's browser keeps showing them their comment that waits for a
+# moderator (their pages are rendered for them meanwhile).
+DISCUSSION_HELD_VISIBLE_SECONDS = env_int("DISCUSSION_HELD_VISIBLE_SECONDS", 7 * 86400)
 DISCUSSION_PAGE_SIZE = env_int("DISCUSSION_PAGE_SIZE", 20)  # top-level threads per page
 DISCUSSION_REPLIES_SHOWN = env_int(
     "DISCUSSION_REPLIES_SHOWN", 5
@@ -319,6 +322,18 @@ DISCUSSION_POST_RATE = (env_int("DISCUSSION_POSTS_PER_MINUTE", 6), 60)
 DISCUSSION_VOTE_RATE = (env_int("DISCUSSION_VOTES_PER_MINUTE", 60), 60)
 DISCUSSION_POST_RATE_PER_IP = (env_int("DISCUSSION_POSTS_PER_MINUTE_PER_IP", 20), 60)
 DISCUSSION_VOTE_RATE_PER_IP = (env_int("DISCUSSION_VOTES_PER_MINUTE_PER_IP", 200), 60)
+
+# --- Moderation -------------------------------------------------------------------
+# post: published unless the checks hold it; pre: every comment waits for a
+# moderator; newcomers: held until the author has this many approved comments.
+DISCUSSION_MODERATION = env("DISCUSSION_MODERATION", "post")
+MODERATION_NEWCOMER_APPROVED = env_int("MODERATION_NEWCOMER_APPROVED", 1)
+# Readers' reports that hide a comment until a moderator decides.
+MODERATION_REPORT_THRESHOLD = env_int("MODERATION_REPORT_THRESHOLD", 3)
+MODERATION_REPORTS_PER_HOUR = env_int("MODERATION_REPORTS_PER_HOUR", 20)
+# Each process remembers recent comments for the repeat check this long, then reads
+# them afresh (in between it asks only for newer ones).
+MODERATION_RECENT_MEMO_SECONDS = env_int("MODERATION_RECENT_MEMO_SECONDS", 3)
 
 # --- Ratings tunables ---------------------------------------------------------------
 # Ratings given, changed or taken back per minute, per reader and per IP address

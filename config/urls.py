@@ -31,6 +31,7 @@ urlpatterns = [
     path("discussion/", include("discussion.urls")),
     path("ratings/", include("ratings.urls")),
     path("subscriptions/", include("subscriptions.urls")),
+    path("moderation/", include("moderation.urls")),
     path("api/v1/", api.urls),
     path("", include("newsroom.urls")),
 ]

@@ -23,7 +23,7 @@ from newsroom.services import ArticleRef, live_article
 from . import services
 from .anchoring import Anchor
 from .models import Comment, Passage, Thread
-from .readers import Reader, edit_token, reader_key_from_edit_token
+from .readers import READER_COOKIE, Reader, edit_token, reader_key_from_edit_token
 from .reading import (
     Conversation,
     clean_filter,
@@ -61,6 +61,9 @@ class PassageList(Schema):
 
 class CommentOut(Schema):
     id: int
+    state: Literal["published", "pending"] = Field(
+        description="pending: held for a moderator; only its author sees it."
+    )
     parent_id: int | None
     author: AuthorOut | None
     html: str
@@ -162,6 +165,7 @@ def _out(comment: Comment, conversation: Conversation | None = None) -> dict:
     flattened = getattr(comment, "is_flattened", False)
     return {
         "id": comment.pk,
+        "state": comment.public_state,
         "parent_id": comment.parent_id,
         "author": None
         if comment.is_placeholder
@@ -220,6 +224,13 @@ def list_comments(
     # Readers load the same pages over and over: the rendered JSON is kept until
     # the article or its discussion changes (the page cache's version numbers).
     sort, filter = clean_sort(sort), clean_filter(filter)
+    reader_key = _own_unseen(request, article_id)
+    if reader_key:
+        # The reader has comments nobody else sees yet: their listing is theirs.
+        article = _article(article_id)
+        if services.discussion_state(article) == "off":
+            raise HttpError(404, "Comments are off for this article.")
+        return _listing(article, sort, cursor, limit, filter, reader_key)
     digest = hashlib.sha256(
         f"{sort}|{limit}|{cursor or ''}|{filter}".encode()
     ).hexdigest()[:24]
@@ -229,8 +240,38 @@ def list_comments(
     article = _article(article_id)
     if services.discussion_state(article) == "off":
         raise HttpError(404, "Comments are off for this article.")
+    body = _listing(article, sort, cursor, limit, filter).content
+    cache.set(key, body, timeout=600)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _own_unseen(request, article_id: int) -> str | None:
+    """The reader's key when they have comments here that only they see (held
+    or hidden); asked only of readers who have commented or voted."""
+    if not (request.user.is_authenticated or READER_COOKIE in request.COOKIES):
+        return None
+    reader = Reader.from_request(request)
+    if (
+        Comment.objects.filter(thread__article_id=article_id)
+        .seen_only_by(reader.key)
+        .exists()
+    ):
+        return reader.key
+    return None
+
+
+def _listing(
+    article, sort, cursor, limit, filter, reader_key: str | None = None
+) -> HttpResponse:
     thread = Thread.objects.filter(article_id=article.pk).first()
-    page = discussion_page(thread, sort=sort, cursor=cursor, limit=limit, filter=filter)
+    page = discussion_page(
+        thread,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+        filter=filter,
+        reader_key=reader_key,
+    )
     data = CommentPage.model_validate(
         {
             "count": page.count,
@@ -238,14 +279,12 @@ def list_comments(
             "next": page.next_cursor,
         }
     )
-    body = data.model_dump_json()
-    cache.set(key, body, timeout=600)
-    return HttpResponse(body, content_type="application/json")
+    return HttpResponse(data.model_dump_json(), content_type="application/json")
 
 
 @router.post(
     "/articles/{article_id}/comments",
-    response={201: CommentCreated},
+    response={201: CommentCreated, 202: CommentCreated},
     summary="Post a comment or a reply",
 )
 def create_comment(
@@ -267,8 +306,10 @@ def create_comment(
         notify=payload.notify,
     )
     reader.remember(response)
+    comment.viewer_key = reader.key
     return Status(
-        201, {**_out(comment), "edit_token": edit_token(comment.pk, reader.key)}
+        202 if comment.state == Comment.State.PENDING else 201,
+        {**_out(comment), "edit_token": edit_token(comment.pk, reader.key)},
     )
 
 

@@ -9,6 +9,9 @@ anything that leaves the process must wait for `transaction.on_commit`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 
@@ -29,6 +32,68 @@ def comment_posted(comment, *, notify: str | None) -> None:
 def comment_visible(comment) -> None:
     for fn in hooks.get_hooks(COMMENT_VISIBLE):
         fn(comment)
+
+
+# fn(comment, *, article, reader, editing: bool) -> Review | None: a new or edited
+# comment, not yet saved (`comment.pk` is set when editing), asked before anything
+# is stored, outside the posting transaction. The most severe answer of all the
+# functions wins; none means the comment is published.
+REVIEW_COMMENT = "discussion_review_comment"
+
+PUBLISH, HOLD, HIDE, REFUSE = "publish", "hold", "hide", "refuse"
+_SEVERITY = {PUBLISH: 0, HOLD: 1, HIDE: 2, REFUSE: 3}
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a reviewer says of a comment.
+
+    - publish: shown to everyone;
+    - hold: kept pending a moderator (its author sees it "awaiting moderation");
+    - hide: kept out of everyone's sight but its author's, who sees it as
+      published (a shadow ban);
+    - refuse: not stored; `message` tells the author why, in words they can act on.
+
+    `record(comment)` is called with the stored comment inside the posting
+    transaction, so what the reviewer writes about it commits with it.
+    """
+
+    action: str = PUBLISH
+    message: str = ""
+    record: Callable | None = None
+
+
+def review_comment(comment, *, article, reader, editing: bool) -> Review:
+    """Every reviewer's answer, combined: the most severe action and its message;
+    each reviewer's `record` is kept for the comment."""
+    reviews = [
+        review
+        for fn in hooks.get_hooks(REVIEW_COMMENT)
+        if (review := fn(comment, article=article, reader=reader, editing=editing))
+    ]
+    if not reviews:
+        return Review()
+    worst = max(reviews, key=lambda review: _SEVERITY[review.action])
+    records = [review.record for review in reviews if review.record]
+
+    def record(saved) -> None:
+        for fn in records:
+            fn(saved)
+
+    return Review(worst.action, worst.message, record if records else None)
+
+
+# fn() -> str | None: the address of a comment's report form, with "{id}" for the
+# comment's number, or None when readers cannot report comments. Asked once per
+# rendering of a discussion.
+REPORT_URL = "discussion_report_url"
+
+
+def report_url() -> str:
+    for fn in hooks.get_hooks(REPORT_URL):
+        if url := fn():
+            return url
+    return ""
 
 
 # fn(context) -> str: HTML for the top of an article's discussion, under its header

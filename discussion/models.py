@@ -26,6 +26,9 @@ class Thread(models.Model):
     top_level_count = models.PositiveIntegerField(default=0)
     version = models.PositiveBigIntegerField(default=0)
     last_comment_at = models.DateTimeField(null=True, blank=True)
+    # Comments ever pinned and not unpinned: while none, the first page does not
+    # look for them.
+    pinned_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -106,11 +109,24 @@ class Passage(models.Model):
 
 
 class CommentQuerySet(models.QuerySet):
-    def shown(self) -> CommentQuerySet:
+    def shown(self, reader_key: str | None = None) -> CommentQuerySet:
         """Comments a reader sees: published ones, and placeholders of deleted or
-        withdrawn ones that still hold replies."""
+        withdrawn ones that still hold replies; with `reader_key`, also that
+        reader's own comments that nobody else sees (see Comment.viewer_key)."""
+        shown = Q(state=Comment.State.PUBLISHED, is_deleted=False) | Q(
+            reply_count__gt=0
+        )
+        if reader_key:
+            shown |= Q(reader_key=reader_key, is_deleted=False) & Q(
+                state__in=Comment.SEEN_BY_AUTHOR
+            )
+        return self.filter(shown)
+
+    def seen_only_by(self, reader_key: str) -> CommentQuerySet:
+        """The reader's own comments that nobody else sees: held for a moderator,
+        or hidden (which their author sees as published)."""
         return self.filter(
-            Q(state=Comment.State.PUBLISHED, is_deleted=False) | Q(reply_count__gt=0)
+            reader_key=reader_key, is_deleted=False, state__in=Comment.SEEN_BY_AUTHOR
         )
 
     def for_thread(self, thread: Thread) -> CommentQuerySet:
@@ -150,6 +166,12 @@ class Comment(models.Model):
         PENDING = "pending", "Awaiting moderation"
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed by a moderator"
+        HIDDEN = "hidden", "Seen by its author only"
+
+    # What a comment's author still sees of it while nobody else does: one held
+    # for a moderator ("awaiting moderation"), or one hidden from everyone else,
+    # which its author sees as published (a shadow ban).
+    SEEN_BY_AUTHOR = (State.PENDING, State.HIDDEN)
 
     SORTS = ("oldest", "newest", "votes")
     SORT_ORDER = {
@@ -221,6 +243,10 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # The reader key of whoever the comment is being shown to, when they are known
+    # (a page rendered for one reader): its author then sees it as they should.
+    viewer_key: str | None = None
+
     class Meta:
         indexes = [
             models.Index(
@@ -258,9 +284,33 @@ class Comment(models.Model):
         return bool(self.user_id and self.user.is_staff)
 
     @property
+    def is_seen_by_author_only(self) -> bool:
+        """Shown, with its words, only because its own author is looking."""
+        return (
+            not self.is_deleted
+            and self.state in self.SEEN_BY_AUTHOR
+            and bool(self.viewer_key)
+            and self.viewer_key == self.reader_key
+        )
+
+    @property
+    def awaiting_moderation(self) -> bool:
+        """Its author is looking at it while it waits for a moderator."""
+        return self.state == self.State.PENDING and self.is_seen_by_author_only
+
+    @property
+    def public_state(self) -> str:
+        """The state its viewer is told: "pending" while it waits for a moderator
+        (only its author sees it then), else "published"; a hidden comment is
+        "published" to its author, who is the only one to see it."""
+        return "pending" if self.state == self.State.PENDING else "published"
+
+    @property
     def is_placeholder(self) -> bool:
         """Shown only as a line that holds its replies, never with its words."""
-        return self.is_deleted or self.state != self.State.PUBLISHED
+        if self.is_deleted:
+            return True
+        return self.state != self.State.PUBLISHED and not self.is_seen_by_author_only
 
     @property
     def placeholder_text(self) -> str:

@@ -162,13 +162,14 @@ def _attach(conversation: Conversation, replies: list[Comment]) -> None:
 
 
 def conversations_for(
-    roots: list[Comment], *, replies_limit: int | None
+    roots: list[Comment], *, replies_limit: int | None, reader_key: str | None = None
 ) -> list[Conversation]:
-    """The replies of `roots`, at most `replies_limit` each (None: all); one query."""
+    """The replies of `roots`, at most `replies_limit` each (None: all); one query.
+    With `reader_key`, that reader's own held and hidden replies are among them."""
     conversations = [Conversation(root=root) for root in roots]
     if not roots:
         return conversations
-    replies = Comment.objects.shown().filter(root__in=roots).with_author()
+    replies = Comment.objects.shown(reader_key).filter(root__in=roots).with_author()
     if replies_limit is not None:
         replies = replies.annotate(
             position=Window(
@@ -179,6 +180,7 @@ def conversations_for(
         ).filter(position__lte=replies_limit)
     by_root: dict[int, list[Comment]] = {}
     for reply in replies.order_by("created_at", "id"):
+        reply.viewer_key = reader_key
         by_root.setdefault(reply.root_id, []).append(reply)
     for conversation in conversations:
         shown = by_root.get(conversation.root.pk, [])
@@ -199,6 +201,7 @@ def discussion_page(
     start_at: Comment | None = None,
     filter: str = "",
     passage_id: int | None = None,
+    reader_key: str | None = None,
 ) -> DiscussionPage:
     """A page of the discussion: `limit` top-level comments after `cursor` (or
     from `start_at`, a permalinked thread), each with its first replies, and
@@ -206,6 +209,8 @@ def discussion_page(
     `passage_id`: only comments about that one (the answers to a question).
 
     `replies_limit` -1 means the configured preview; None means every reply.
+    `reader_key`: the page is for that reader alone, who sees their own held and
+    hidden comments too. Pinned comments come first on the first page.
     """
     sort = clean_sort(sort)
     filter = clean_filter(filter)
@@ -216,27 +221,41 @@ def discussion_page(
         return DiscussionPage(
             None, sort, [], None, 0, filter=filter, passage_id=passage_id
         )
-    roots = Comment.objects.shown().for_thread(thread).top_level().with_author()
+    roots = (
+        Comment.objects.shown(reader_key).for_thread(thread).top_level().with_author()
+    )
     if passage_id is not None:
         roots = roots.filter(passage_id=passage_id)
     elif filter == "passages":
         roots = roots.filter(passage__isnull=False)
-    roots = roots.select_related("passage").sorted_by(sort)
+    roots = roots.select_related("passage")
     position = parse_cursor(cursor)
     starts_at_beginning = position is None and start_at is None
+    # Pinned comments open the first page, in the order they were pinned (the
+    # latest first), and are left out of the pages in the chosen order.
+    pinned: list[Comment] = []
+    if starts_at_beginning and thread.pinned_count:
+        pinned = list(roots.filter(pinned_at__isnull=False).order_by("-pinned_at"))
+    unpinned = roots.filter(pinned_at__isnull=True).sorted_by(sort)
     if start_at is not None:
         position = parse_cursor(make_cursor(start_at, sort))
-        roots = roots.filter(pk=start_at.pk) | _after(roots, sort, position)
+        roots = roots.filter(pk=start_at.pk) | _after(unpinned, sort, position)
         roots = roots.sorted_by(sort)
     elif position is not None:
-        roots = _after(roots, sort, position)
+        roots = _after(unpinned, sort, position)
+    else:
+        roots = unpinned
     page = list(roots[: limit + 1])
     has_more = len(page) > limit
-    page = page[:limit]
+    page = pinned + page[:limit]
+    for comment in page:
+        comment.viewer_key = reader_key
     return DiscussionPage(
         thread=thread,
         sort=sort,
-        conversations=conversations_for(page, replies_limit=replies_limit),
+        conversations=conversations_for(
+            page, replies_limit=replies_limit, reader_key=reader_key
+        ),
         next_cursor=make_cursor(page[-1], sort) if has_more else None,
         total=thread.comment_count,
         starts_at_beginning=starts_at_beginning,

@@ -56,6 +56,10 @@ class NotFound(DiscussionError):
     status = 404
 
 
+class Refused(DiscussionError):
+    """The comment's words are not accepted here (moderation said so)."""
+
+
 class RateLimited(DiscussionError):
     status = 429
 
@@ -80,7 +84,9 @@ def discussion_state(article) -> str:
     return "open"
 
 
-def _count_on_thread(article_id: int, *, top_level: bool, now) -> int:
+def _count_on_thread(
+    article_id: int, *, top_level: bool, now, counted: bool = True
+) -> int:
     """Counts a new comment on the article's thread row, which locks it until
     the transaction ends (making the row on the first comment); returns its id.
 
@@ -91,12 +97,12 @@ def _count_on_thread(article_id: int, *, top_level: bool, now) -> int:
     key = f"discussion:thread-of:{article_id}"
     thread_id = cache.get(key)
     if thread_id and statements.count_comment_on_thread(
-        thread_id, article_id, top_level=top_level, at=now
+        thread_id, article_id, top_level=top_level, at=now, counted=counted
     ):
         return thread_id
     thread, _ = Thread.objects.get_or_create(article_id=article_id)
     statements.count_comment_on_thread(
-        thread.pk, article_id, top_level=top_level, at=now
+        thread.pk, article_id, top_level=top_level, at=now, counted=counted
     )
     cache.set(key, thread.pk, timeout=None)
     return thread.pk
@@ -202,6 +208,13 @@ def _after_change(article_id: int, *, counted: bool) -> None:
 
 
 # --- writes -----------------------------------------------------------------
+# The state a comment is stored in, by what its review said.
+REVIEWED_STATES = {
+    extensions.PUBLISH: Comment.State.PUBLISHED,
+    extensions.HOLD: Comment.State.PENDING,
+    extensions.HIDE: Comment.State.HIDDEN,
+}
+
 # What a commenter may ask to be told about (None: the listening apps' default).
 NOTIFY_CHOICES = (None, "none", "replies", "all")
 
@@ -224,6 +237,11 @@ def post_comment(
 
     `notify` ("none", "replies", "all", or None for the default) is handed to the
     apps listening at `extensions.COMMENT_POSTED`, in the same transaction.
+
+    The reviewers at `extensions.REVIEW_COMMENT` (moderation) decide whether it
+    is published, held for a moderator (`state` pending), hidden from all but
+    its author (spam), or refused (`Refused`, nothing stored). A comment that is
+    not published is not counted anywhere, and nobody is told of it.
 
     A top-level comment may be about a passage of the article: one the reader
     selected (`passage`, checked against the live version of the article) or
@@ -293,10 +311,17 @@ def post_comment(
         body_hash=fingerprint,
         created_at=now,
     )
+    review = extensions.review_comment(
+        comment, article=article, reader=reader, editing=False
+    )
+    if review.action == extensions.REFUSE:
+        raise Refused({"body": review.message})
+    comment.state = REVIEWED_STATES[review.action]
+    shown = comment.state == Comment.State.PUBLISHED
     try:
         with transaction.atomic():
             comment.thread_id = _count_on_thread(
-                article.pk, top_level=parent_id is None, now=now
+                article.pk, top_level=parent_id is None, now=now, counted=shown
             )
             if parent_id is not None:
                 comment.root_id, comment.depth = _replied_to(
@@ -317,15 +342,18 @@ def post_comment(
             ):
                 raise _Twin(twin_id)
             comment.save(force_insert=True)
-            if parent_id is not None:
-                statements.count_reply(parent_id, comment.root_id)
-            if passage_id is not None:
-                Passage.objects.filter(pk=passage_id).update(
-                    comment_count=F("comment_count") + 1
-                )
-            _after_change(article.pk, counted=True)
+            if review.record:
+                review.record(comment)
+            if shown:
+                if parent_id is not None:
+                    statements.count_reply(parent_id, comment.root_id)
+                if passage_id is not None:
+                    Passage.objects.filter(pk=passage_id).update(
+                        comment_count=F("comment_count") + 1
+                    )
+                _after_change(article.pk, counted=True)
             extensions.comment_posted(comment, notify=notify)
-            if comment.state == Comment.State.PUBLISHED:
+            if shown:
                 extensions.comment_visible(comment)
             transaction.on_commit(
                 lambda: cache.set(
@@ -382,8 +410,24 @@ def _own_comment(comment_id: int, reader: Reader, edit_key: str | None) -> Comme
 def edit_comment(
     *, comment_id: int, reader: Reader, body: str, edit_key: str | None = None
 ) -> Comment:
-    """Replaces the body of the reader's own recent comment and marks it edited."""
+    """Replaces the body of the reader's own recent comment and marks it edited.
+
+    The new words are reviewed as a new comment's are: refused, nothing changes;
+    held or hidden, the comment is withdrawn (and its old words with it) until a
+    moderator decides."""
     body = clean_body(body)
+    draft = (
+        Comment.objects.select_related("thread", "user").filter(pk=comment_id).first()
+    )
+    review = extensions.Review()
+    if draft is not None and not draft.is_placeholder:
+        article = draft.thread.article.specific
+        draft.body_source = body
+        review = extensions.review_comment(
+            draft, article=article, reader=reader, editing=True
+        )
+        if review.action == extensions.REFUSE:
+            raise Refused({"body": review.message})
     with transaction.atomic():
         comment = _own_comment(comment_id, reader, edit_key)
         if discussion_state(comment.thread.article.specific) != "open":
@@ -395,8 +439,15 @@ def edit_comment(
         comment.save(
             update_fields=["body_source", "body_html", "body_hash", "edited_at"]
         )
-        _bump_thread(comment.thread_id)
-        _after_change(comment.thread.article_id, counted=False)
+        if review.record:
+            review.record(comment)
+        if review.action == extensions.PUBLISH:
+            _bump_thread(comment.thread_id)
+            _after_change(comment.thread.article_id, counted=False)
+        else:
+            comment.state = REVIEWED_STATES[review.action]
+            comment.save(update_fields=["state"])
+            _recount(comment)
     return comment
 
 
@@ -446,21 +497,26 @@ def _take_out_of_counts(comment: Comment, thread_changes: dict) -> None:
 
 
 # --- moderation: hiding and showing comments ---------------------------------
-WITHDRAWN_STATES = (Comment.State.PENDING, Comment.State.SPAM, Comment.State.REMOVED)
+WITHDRAWN_STATES = (
+    Comment.State.PENDING,
+    Comment.State.SPAM,
+    Comment.State.REMOVED,
+    Comment.State.HIDDEN,
+)
 
 
 def withdraw_comment(*, comment_id: int, state: str) -> Comment:
     """Hides a published comment from readers, keeping its words for a restore.
 
-    `state` says why: pending (held for review), spam or removed. With replies
-    the comment stays as a placeholder that holds them; without, it disappears
-    (and so does a placeholder above it left holding nothing). The thread's and
-    the ancestors' counters are recounted under the thread's lock, so they stay
+    `state` says why: pending (held for review), spam, removed, or hidden (from
+    all but its author). With replies the comment stays as a placeholder that
+    holds them; without, it disappears (and so does a placeholder above it left
+    holding nothing). The thread's and the ancestors' counters are recounted under the thread's lock, so they stay
     exact. Withdrawing a comment that is not published changes nothing.
     """
     if state not in WITHDRAWN_STATES:
         raise InvalidInput(
-            {"state": "A comment is withdrawn as pending, spam or removed."}
+            {"state": "A comment is withdrawn as pending, spam, removed or hidden."}
         )
     with transaction.atomic():
         comment = _lock_comment(comment_id)
@@ -787,3 +843,77 @@ def _passage_for(
         offset=anchor.offset,
         revision_id=revision_id,
     ).pk
+
+
+# --- moderators' changes ----------------------------------------------------------
+def pin_comment(*, comment_id: int, pinned: bool) -> Comment:
+    """Pins a published top-level comment (shown first on the first page, marked),
+    or unpins it."""
+    with transaction.atomic():
+        comment = _lock_comment(comment_id)
+        if comment is None or comment.is_placeholder:
+            raise NotFound("That comment does not exist.")
+        if pinned and comment.parent_id is not None:
+            raise InvalidInput({"action": "Only a top-level comment can be pinned."})
+        if bool(comment.pinned_at) != pinned:
+            comment.pinned_at = timezone.now() if pinned else None
+            comment.save(update_fields=["pinned_at"])
+            _bump_thread(
+                comment.thread_id,
+                pinned_count=F("pinned_count") + (1 if pinned else -1),
+            )
+            _after_change(comment.thread.article_id, counted=False)
+    return comment
+
+
+def replace_body(*, comment_id: int, body: str) -> tuple[Comment, str]:
+    """A moderator's edit of a comment's words (an insult taken out, say):
+    returns the comment and the words it had. Not marked as edited by its author."""
+    body = clean_body(body)
+    with transaction.atomic():
+        comment = _lock_comment(comment_id)
+        if comment is None or comment.is_deleted:
+            raise NotFound("That comment does not exist.")
+        original = comment.body_source
+        comment.body_source = body
+        comment.body_html = markup.render(body)
+        comment.body_hash = markup.fingerprint(body)
+        comment.save(update_fields=["body_source", "body_html", "body_hash"])
+        _bump_thread(comment.thread_id)
+        _after_change(comment.thread.article_id, counted=False)
+    return comment, original
+
+
+def void_votes(*, reader_key: str) -> int:
+    """Takes back every vote a reader cast, and counts each comment they voted on
+    again from its remaining votes (and the counts it was imported with).
+    Returns how many votes went."""
+    with transaction.atomic():
+        comment_ids = list(
+            Vote.objects.filter(reader_key=reader_key)
+            .order_by("comment_id")
+            .values_list("comment_id", flat=True)
+        )
+        locked = list(
+            Comment.objects.select_for_update()
+            .filter(pk__in=comment_ids)
+            .order_by("pk")
+            .values_list("pk", "thread_id")
+        )
+        removed, _ = Vote.objects.filter(reader_key=reader_key).delete()
+        for comment_id, _thread in locked:
+            _recount_votes(comment_id)
+        for thread_id in {thread for _, thread in locked}:
+            _after_change(_article_id(thread_id), counted=False)
+    return removed
+
+
+def _recount_votes(comment_id: int) -> None:
+    votes = Vote.objects.filter(comment_id=comment_id)
+    up = votes.filter(value=1).count()
+    down = votes.filter(value=-1).count()
+    Comment.objects.filter(pk=comment_id).update(
+        up=F("imported_up") + up,
+        down=F("imported_down") + down,
+        score=F("imported_up") + up - F("imported_down") - down,
+    )

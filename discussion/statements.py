@@ -35,17 +35,33 @@ def _db_datetime(model, value: datetime):
 
 
 def count_comment_on_thread(
-    thread_id: int, article_id: int, *, top_level: bool, at: datetime
+    thread_id: int,
+    article_id: int,
+    *,
+    top_level: bool,
+    at: datetime,
+    counted: bool = True,
 ) -> bool:
     """Counts a new comment on the thread row, which stays locked until the
-    transaction ends. False if `thread_id` is not this article's thread."""
+    transaction ends; a comment not shown to readers (`counted` False) only
+    locks it. False if `thread_id` is not this article's thread."""
+    shown = int(counted)
     changed, _ = _execute(
         Thread,
-        "UPDATE {table} SET version = version + 1,"
-        " comment_count = comment_count + 1,"
-        " top_level_count = top_level_count + %s, last_comment_at = %s"
+        "UPDATE {table} SET version = version + %s,"
+        " comment_count = comment_count + %s,"
+        " top_level_count = top_level_count + %s,"
+        " last_comment_at = CASE WHEN %s = 1 THEN %s ELSE last_comment_at END"
         " WHERE id = %s AND article_id = %s",
-        [int(top_level), _db_datetime(Thread, at), thread_id, article_id],
+        [
+            shown,
+            shown,
+            shown * int(top_level),
+            shown,
+            _db_datetime(Thread, at),
+            thread_id,
+            article_id,
+        ],
     )
     return changed == 1
 

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from newsroom.services import ArticleRef, live_article
 
-from . import services
+from . import extensions, services
 from .anchoring import Anchor
 from .forms import CommentForm, EditForm, field_label, form_stamp
 from .models import Comment, Thread, Vote
@@ -89,14 +89,21 @@ def _back_to(comment: Comment, article) -> str:
     return f"{article.url}?thread={comment.root_id or comment.pk}#{comment.anchor}"
 
 
-def _remember_recent(response, reader: Reader) -> None:
+def _remember_recent(response, reader: Reader, comment: Comment | None = None) -> None:
     reader.remember(response)
     if not reader.is_authenticated:
-        # While the guest may still edit, their pages are rendered fresh for them.
+        # While the guest may still edit, their pages are rendered fresh for them;
+        # and for longer while their comment is seen by them alone (held for a
+        # moderator, or hidden), so that they still find it there.
+        seen_by_author_only = comment is not None and comment.state in (
+            Comment.SEEN_BY_AUTHOR
+        )
         response.set_cookie(
             RECENT_COOKIE,
             "1",
-            max_age=settings.DISCUSSION_EDIT_WINDOW,
+            max_age=settings.DISCUSSION_HELD_VISIBLE_SECONDS
+            if seen_by_author_only
+            else settings.DISCUSSION_EDIT_WINDOW,
             samesite="Lax",
             httponly=True,
             secure=settings.SESSION_COOKIE_SECURE,
@@ -109,6 +116,7 @@ def comment_context(request, article, reader_key: str | None = None) -> dict:
         "article": article,
         "state": services.discussion_state(article),
         "reader_key": reader_key,
+        "report_url": extensions.report_url(),
         "max_depth": settings.DISCUSSION_MAX_DEPTH,
         "request": request,
     }
@@ -167,6 +175,8 @@ def post(request, article_id: int):
         )
     except services.DiscussionError as error:
         return _refused(request, error, **context)
+    comment.viewer_key = reader.key
+    held = comment.state == Comment.State.PENDING
     if _is_fetch(request):
         response = render(
             request,
@@ -176,11 +186,18 @@ def post(request, article_id: int):
                 "comment": comment,
                 "conversation": None,
             },
-            status=201,
+            status=202 if held else 201,
+        )
+    elif held:
+        response = render(
+            request,
+            "discussion/held.html",
+            {"article": article, "comment": comment},
+            status=202,
         )
     else:
         response = redirect(_back_to(comment, article))
-    _remember_recent(response, reader)
+    _remember_recent(response, reader, comment)
     return response
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from pagecache.generations import bump
 
@@ -116,3 +118,170 @@ class LinkDomain(ListEntry):
         if "." not in domain or " " in domain:
             raise ValidationError({"domain": "Enter a domain such as example.org."})
         self.domain = domain
+
+
+# --- what moderation knows of comments and their authors ----------------------------
+class Review(models.Model):
+    """Moderation's file on one comment: what the checks said when it was posted
+    or edited, where it sits on the moderators' desk, and what was decided.
+
+    Only comments that gave moderation something to do have one: held, flagged,
+    hidden, reported or decided. `evidence` (the checks' scores and the like) and
+    the IP hash are purged after MODERATION_EVIDENCE_DAYS."""
+
+    class Queue(models.TextChoices):
+        PENDING = "pending", "Pending"
+        REPORTED = "reported", "Reported"
+        SPAM = "spam", "Spam"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    comment = models.OneToOneField(
+        "discussion.Comment", on_delete=models.CASCADE, related_name="review"
+    )
+    queue = models.CharField(max_length=10, choices=Queue.choices)
+    verdict = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="What the checks said: flag, hold or reject.",
+    )
+    reasons = models.JSONField(default=list, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    hidden = models.BooleanField(
+        default=False, help_text="Hidden from all but its author (a shadow ban)."
+    )
+    identity = models.CharField(max_length=300, db_index=True)
+    report_count = models.PositiveIntegerField(default=0)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    original_body = models.TextField(
+        blank=True, help_text="The author's words, when a moderator edited them."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["queue", "created_at"], name="review_queue")]
+
+    def __str__(self) -> str:
+        return f"Review of comment {self.comment_id}: {self.queue}"
+
+
+class Standing(models.Model):
+    """A commenter's record: an account ("u:<id>"), a guest's e-mail address
+    ("e:<address>") or, without one, a reader key ("k:<key>")."""
+
+    identity = models.CharField(max_length=300, unique=True)
+    approved = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    trusted = models.BooleanField(
+        default=False,
+        help_text="Their comments skip the rules that hold (never those that refuse).",
+    )
+    first_seen = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.identity
+
+
+class Ban(models.Model):
+    """Keeps someone from commenting: by account, verified e-mail address or IP
+    hash, until a time or for good. A shadow ban lets them go on commenting and
+    see their comments as published, while nobody else sees them."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", "Account"
+        EMAIL = "email", "E-mail address"
+        IP = "ip", "IP address (hashed)"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=300)
+    until = models.DateTimeField(null=True, blank=True, help_text="Empty: for good.")
+    shadow = models.BooleanField(default=False)
+    reason = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "value"], name="ban_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.lifted_at is None and (self.until is None or self.until > now)
+
+
+class Report(models.Model):
+    """A reader's report of a comment; one per reader per comment. Who reported
+    is never shown to anyone, moderators included (only how many did)."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse or hate"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(
+        "discussion.Comment", on_delete=models.CASCADE, related_name="reports"
+    )
+    reader_key = models.CharField(max_length=64)
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reader_key"], name="one_report_per_reader"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class Action(models.Model):
+    """The audit log: every moderator action, who took it, when and why."""
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderator_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=30)
+    comment = models.ForeignKey(
+        "discussion.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    target = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.moderator_name or 'system'}: {self.action} {self.target}"

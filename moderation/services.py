@@ -1,20 +1,406 @@
-"""What the checks need from the rest of the site."""
+"""Moderation: reviewing every new or edited comment, and what moderators and
+readers do about comments.
+
+The discussion asks `review_comment` (registered at its REVIEW_COMMENT hook)
+before it stores a comment; the answer depends on the mode
+(`DISCUSSION_MODERATION`), bans, the author's standing and the checks of
+`pipeline`. Moderators act through `decide` and `ban`; readers through `report`.
+Every moderator action lands in the audit log (`Action`).
+"""
 
 from __future__ import annotations
 
+import time
+import unicodedata
+from collections import deque
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from discussion import extensions
+from discussion import services as discussion
 from discussion.models import Comment
+from discussion.readers import Reader, over_limit
+
+from . import pipeline
+from .models import Action, Ban, Report, Review, Standing
+
+MODES = ("post", "pre", "newcomers")
+MODERATORS_GROUP = "Moderators"
+
+DEFAULTS = {
+    "DISCUSSION_MODERATION": "post",
+    "MODERATION_NEWCOMER_APPROVED": 1,
+    "MODERATION_REPORT_THRESHOLD": 3,
+    "MODERATION_REPORTS_PER_HOUR": 20,
+    "MODERATION_RECENT_MEMO_SECONDS": 3,
+}
 
 
-def recent_bodies(*, hours: int = 48, limit: int = 500) -> list[str]:
-    """The bodies of the latest comments on any article, newest first: what the
-    repeat check compares a new comment with (`Submission.recent_bodies`)."""
-    since = timezone.now() - timedelta(hours=hours)
-    return list(
-        Comment.objects.filter(created_at__gte=since, is_deleted=False)
-        .order_by("-created_at")
-        .values_list("body_source", flat=True)[:limit]
+def setting(name: str):
+    return getattr(settings, name, DEFAULTS[name])
+
+
+class ModerationError(discussion.DiscussionError):
+    """A moderation request that cannot be carried out (see DiscussionError)."""
+
+
+class Forbidden(ModerationError):
+    status = 403
+
+
+def mode() -> str:
+    value = setting("DISCUSSION_MODERATION")
+    return value if value in MODES else "post"
+
+
+# --- who wrote it ------------------------------------------------------------------
+def identity_of(comment: Comment) -> str:
+    """The commenter a comment's record is kept under: their account, else the
+    e-mail address they gave, else their reader key."""
+    if comment.user_id:
+        return f"u:{comment.user_id}"
+    if comment.guest_email:
+        return f"e:{comment.guest_email.strip().lower()}"
+    return f"k:{comment.reader_key}"
+
+
+def _verified_email(comment: Comment) -> str:
+    """The author's address when they have proved it is theirs, else ""."""
+    from subscriptions.services import is_confirmed_address
+
+    if comment.user_id:
+        user = comment.user
+        return user.email.lower() if user.email and user.email_verified_at else ""
+    email = comment.guest_email.strip().lower()
+    return email if email and is_confirmed_address(email) else ""
+
+
+def active_ban(comment: Comment, ip_hash: str = "") -> Ban | None:
+    """The ban that applies to the comment's author, the strictest first (a
+    plain ban before a shadow ban), or None."""
+    who = Q()
+    if comment.user_id:
+        who |= Q(kind=Ban.Kind.ACCOUNT, value=str(comment.user_id))
+    email = (
+        (comment.user.email if comment.user_id else comment.guest_email).strip().lower()
     )
+    if email:
+        who |= Q(kind=Ban.Kind.EMAIL, value=email)
+    if ip_hash or comment.ip_hash:
+        who |= Q(kind=Ban.Kind.IP, value=ip_hash or comment.ip_hash)
+    if not who:
+        return None
+    now = timezone.now()
+    return (
+        Ban.objects.filter(who, lifted_at__isnull=True)
+        .filter(Q(until__isnull=True) | Q(until__gt=now))
+        .order_by("shadow", "-created_at")
+        .first()
+    )
+
+
+def is_newcomer(comment: Comment, standing: Standing | None) -> bool:
+    """Fewer approved comments than MODERATION_NEWCOMER_APPROVED; a guest is a
+    newcomer until they prove their e-mail address is theirs."""
+    if standing is None:
+        return True
+    if not comment.user_id and not _verified_email(comment):
+        return True
+    return standing.approved < setting("MODERATION_NEWCOMER_APPROVED")
+
+
+# --- recent comments, for the repeat check ---------------------------------------
+@dataclass
+class _Recent:
+    rows: deque
+    last_id: int = 0
+    loaded_at: float = 0.0
+
+
+_recent = _Recent(rows=deque())
+
+
+def recent_bodies(*, hours: int = 48, limit: int = 500, exclude: int | None = None):
+    """The bodies of the latest comments on any article (at most `limit`, of the
+    last `hours`): what the repeat check compares a new comment with.
+
+    Each process keeps them and, within MODERATION_RECENT_MEMO_SECONDS, asks only
+    for comments newer than the last it saw; after that it reads them afresh."""
+    since = timezone.now() - timedelta(hours=hours)
+    fresh = time.monotonic() - _recent.loaded_at < setting(
+        "MODERATION_RECENT_MEMO_SECONDS"
+    )
+    columns = ("pk", "created_at", "body_source")
+    visible = Comment.objects.filter(created_at__gte=since, is_deleted=False)
+    if fresh:
+        new = list(
+            visible.filter(pk__gt=_recent.last_id)
+            .order_by("pk")
+            .values_list(*columns)[:limit]
+        )
+        _recent.rows.extend(new)
+    else:
+        new = list(visible.order_by("-pk").values_list(*columns)[:limit])[::-1]
+        _recent.rows = deque(new)
+        _recent.loaded_at = time.monotonic()
+    if new:
+        _recent.last_id = max(_recent.last_id if fresh else 0, new[-1][0])
+    while _recent.rows and (len(_recent.rows) > limit or _recent.rows[0][1] < since):
+        _recent.rows.popleft()
+    return [body for pk, _, body in reversed(_recent.rows) if pk != exclude]
+
+
+# --- reviewing a new or edited comment (the discussion's REVIEW_COMMENT hook) ------
+POLICY_REASONS = {
+    "pre": pipeline.Verdict(
+        pipeline.HOLD,
+        "pre_moderation",
+        "Every comment here is read by a moderator before it appears.",
+    ),
+    "newcomers": pipeline.Verdict(
+        pipeline.HOLD,
+        "newcomer",
+        "A moderator reads a new commenter's first comments before they appear.",
+    ),
+}
+BANNED_MESSAGE = "You can no longer comment on this site."
+
+
+def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
+    """The moderation of one new or edited comment (see extensions.Review)."""
+    ban = active_ban(comment, reader.ip_hash)
+    if ban is not None and not ban.shadow:
+        return extensions.Review(extensions.REFUSE, BANNED_MESSAGE)
+    identity = identity_of(comment)
+    standing = Standing.objects.filter(identity=identity).first()
+    newcomer = is_newcomer(comment, standing)
+    submission = pipeline.Submission(
+        body=comment.body_source,
+        name=comment.author_name if not comment.user_id else "",
+        email=comment.guest_email,
+        website=comment.guest_website,
+        newcomer=newcomer,
+        guest=comment.user_id is None,
+        recent_bodies=lambda: recent_bodies(exclude=comment.pk),
+    )
+    outcome = pipeline.run_checks(submission)
+    if outcome.verdict == pipeline.REJECT:
+        refusal = next(r for r in outcome.reasons if r.action == pipeline.REJECT)
+        return extensions.Review(extensions.REFUSE, refusal.message)
+    reasons = list(outcome.reasons)
+    verdict = outcome.verdict
+    policy = mode()
+    if policy == "pre" or (policy == "newcomers" and newcomer):
+        reasons.append(POLICY_REASONS[policy])
+        verdict = pipeline.HOLD
+    if verdict == pipeline.HOLD and standing is not None and standing.trusted:
+        verdict = pipeline.FLAG  # trusted: published, and the reasons kept
+    hidden = ban is not None and ban.shadow
+    if verdict == pipeline.PUBLISH and not hidden:
+        return None
+    if hidden:
+        action, queue = extensions.HIDE, Review.Queue.SPAM
+        reasons.append(
+            pipeline.Verdict(pipeline.HOLD, "shadow_ban", f"Shadow ban: {ban.reason}")
+        )
+    elif verdict == pipeline.HOLD:
+        action, queue = extensions.HOLD, Review.Queue.PENDING
+    else:
+        action, queue = extensions.PUBLISH, Review.Queue.REPORTED
+    held_message = next(
+        (r.message for r in reasons if r.action == pipeline.HOLD),
+        "A moderator will read your comment before it appears.",
+    )
+
+    def record(saved: Comment) -> None:
+        Review.objects.update_or_create(
+            comment=saved,
+            defaults={
+                "queue": queue,
+                "verdict": verdict,
+                "reasons": [r.as_dict() for r in reasons],
+                "hidden": hidden,
+                "identity": identity,
+                "decided_by": None,
+                "decided_at": None,
+                "decision_reason": "",
+            },
+        )
+
+    return extensions.Review(
+        action, held_message if action == extensions.HOLD else "", record
+    )
+
+
+def comment_visible(comment: Comment) -> None:
+    """A comment everyone sees counts towards its author's standing."""
+    identity = identity_of(comment)
+    if Standing.objects.filter(identity=identity).update(approved=F("approved") + 1):
+        return
+    try:
+        with transaction.atomic():
+            Standing.objects.create(identity=identity, approved=1)
+    except IntegrityError:  # created by a concurrent post
+        Standing.objects.filter(identity=identity).update(approved=F("approved") + 1)
+
+
+# --- moderators -------------------------------------------------------------------
+def is_moderator(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists())
+    )
+
+
+def clean_reason(reason: str | None) -> str:
+    """A moderator's reason as kept: control and format characters (which could
+    reorder or hide text) taken out, spaces tidied, at most 500 characters. It is
+    shown escaped wherever it appears."""
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+        for ch in (reason or "")
+    )
+    text = " ".join(text.split())
+    if len(text) > 500:
+        raise ModerationError({"reason": "Keep the reason under 500 characters."})
+    return text
+
+
+def _log(moderator, action: str, *, comment=None, target="", reason="") -> Action:
+    return Action.objects.create(
+        moderator=moderator if moderator and moderator.is_authenticated else None,
+        moderator_name=getattr(moderator, "get_username", lambda: "")() or "",
+        action=action,
+        comment=comment,
+        target=target[:300],
+        reason=reason,
+    )
+
+
+def _file(comment: Comment) -> Review:
+    review, _ = Review.objects.get_or_create(
+        comment=comment,
+        defaults={"queue": Review.Queue.APPROVED, "identity": identity_of(comment)},
+    )
+    return review
+
+
+DECISIONS = ("approve", "reject", "spam", "pin", "unpin")
+
+
+def decide(*, comment_id: int, action: str, moderator, reason: str = "") -> Comment:
+    """A moderator's decision on a comment, carried out and logged:
+
+    - approve: published (again), and subscribers told if they were not yet;
+    - reject: removed (kept for the record), the author's standing counts it;
+    - spam: removed as spam;
+    - pin / unpin: shown first on the first page, marked.
+    """
+    if not is_moderator(moderator):
+        raise Forbidden("Only moderators can do that.")
+    if action not in DECISIONS:
+        raise ModerationError({"action": "Choose approve, reject, spam, pin or unpin."})
+    reason = clean_reason(reason)
+    comment = Comment.objects.select_related("user").filter(pk=comment_id).first()
+    if comment is None or comment.is_deleted:
+        raise discussion.NotFound("That comment does not exist.")
+    with transaction.atomic():
+        if action in ("pin", "unpin"):
+            comment = discussion.pin_comment(
+                comment_id=comment_id, pinned=action == "pin"
+            )
+        else:
+            review = _file(comment)
+            if action == "approve":
+                comment = discussion.restore_comment(comment_id=comment_id)
+                review.queue = Review.Queue.APPROVED
+                review.hidden = False
+            else:
+                state = (
+                    Comment.State.SPAM if action == "spam" else Comment.State.REMOVED
+                )
+                comment = discussion.withdraw_comment(
+                    comment_id=comment_id, state=state
+                )
+                if review.queue != Review.Queue.REJECTED and action == "reject":
+                    Standing.objects.filter(identity=review.identity).update(
+                        rejected=F("rejected") + 1
+                    )
+                review.queue = (
+                    Review.Queue.SPAM if action == "spam" else Review.Queue.REJECTED
+                )
+            review.decided_by = moderator
+            review.decided_at = timezone.now()
+            review.decision_reason = reason
+            review.save()
+        _log(
+            moderator,
+            action,
+            comment=comment,
+            target=f"comment {comment.pk}",
+            reason=reason,
+        )
+    return comment
+
+
+# --- readers' reports ----------------------------------------------------------------
+REPORT_REASONS = dict(Report.Reason.choices)
+
+
+def report(*, comment_id: int, reader: Reader, reason: str, note: str = "") -> Report:
+    """A reader reports a comment that everyone can see. One report per reader
+    per comment (a second one changes nothing); once MODERATION_REPORT_THRESHOLD
+    different readers have reported it, it is hidden until a moderator decides."""
+    if reason not in REPORT_REASONS:
+        raise ModerationError(
+            {"reason": "Choose spam, abuse, off topic or something else."}
+        )
+    note = clean_reason(note)
+    if reason == Report.Reason.OTHER and not note:
+        raise ModerationError({"note": "Say briefly what is wrong with it."})
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None or comment.is_placeholder:
+        raise discussion.NotFound("That comment does not exist.")
+    if comment.reader_key == reader.key:
+        raise discussion.NotAllowed("You cannot report your own comment.")
+    found = Report.objects.filter(comment=comment, reader_key=reader.key).first()
+    if found is not None:
+        return found
+    limit = (setting("MODERATION_REPORTS_PER_HOUR"), 3600)
+    retry_after = over_limit("report", {reader.key: limit, reader.limit_key: limit})
+    if retry_after:
+        raise discussion.RateLimited(retry_after)
+    try:
+        with transaction.atomic():
+            filed = Report.objects.create(
+                comment=comment, reader_key=reader.key, reason=reason, note=note
+            )
+            count = Report.objects.filter(comment=comment).count()
+            review = _file(comment)
+            review.report_count = count
+            if review.queue not in (Review.Queue.REJECTED, Review.Queue.SPAM):
+                review.queue = Review.Queue.REPORTED
+            review.save(update_fields=["report_count", "queue", "updated_at"])
+            if count >= setting("MODERATION_REPORT_THRESHOLD") and (
+                review.decided_at is None
+            ):
+                discussion.withdraw_comment(
+                    comment_id=comment.pk, state=Comment.State.PENDING
+                )
+                _log(
+                    None,
+                    "hide_reported",
+                    comment=comment,
+                    target=f"comment {comment.pk}",
+                    reason=f"Reported by {count} readers",
+                )
+    except IntegrityError:  # the same reader, twice at once
+        return Report.objects.get(comment=comment, reader_key=reader.key)
+    return filed

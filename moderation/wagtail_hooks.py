@@ -1,9 +1,22 @@
 """The moderators' lists in the Wagtail admin, under "Moderation"."""
 
+from django.urls import reverse
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from discussion import extensions
+
+from . import services
 from .models import LinkDomain, Phrase
+
+hooks.register(extensions.REVIEW_COMMENT, services.review_comment)
+hooks.register(extensions.COMMENT_VISIBLE, services.comment_visible)
+
+
+@hooks.register(extensions.REPORT_URL)
+def report_url() -> str:
+    return reverse("moderation:report", args=[0]).replace("/0/", "/{id}/")
 
 
 class PhraseViewSet(SnippetViewSet):

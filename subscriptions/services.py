@@ -536,3 +536,13 @@ def retry_delivery(*, delivery_id: int) -> Delivery:
 
     transaction.on_commit(wake_worker)
     return delivery
+
+
+def is_confirmed_address(email: str) -> bool:
+    """Whether the owner of `email` proved they read it (moderation asks, to
+    trust a guest's record)."""
+    try:
+        email = normalise_address(email)
+    except SubscriptionError:
+        return False
+    return Address.objects.filter(email=email, confirmed_at__isnull=False).exists()

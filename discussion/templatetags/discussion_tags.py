@@ -103,7 +103,10 @@ def discussion_section(context, article) -> str:
     if (
         reader_key
         and thread
-        and Comment.objects.filter(thread=thread).changeable_by(reader_key).exists()
+        and (
+            Comment.objects.filter(thread=thread).changeable_by(reader_key)
+            | Comment.objects.filter(thread=thread).seen_only_by(reader_key)
+        ).exists()
     ):
         section = _render_section(article, thread, state, member, view, reader_key)
     elif view["cursor"]:
@@ -152,6 +155,7 @@ def _render_section(
         replies_limit=None if (show_all or start_at) else -1,
         filter=view["filter"],
         passage_id=view["passage"].pk if view["passage"] else None,
+        reader_key=reader_key,
     )
     form_slot = f"<!--form-{secrets.token_hex(16)}-->"
     csrf_slot = f"csrf-{secrets.token_hex(16)}"
@@ -178,6 +182,7 @@ def _render_section(
             "passage": view["passage"],
             "show_all": show_all,
             "reader_key": reader_key,
+            "report_url": extensions.report_url(),
             "form_slot": mark_safe(form_slot),
             "max_depth": settings.DISCUSSION_MAX_DEPTH,
             "poll_seconds": settings.DISCUSSION_POLL_SECONDS,
@@ -189,6 +194,11 @@ def _render_section(
 @register.simple_tag
 def can_change(comment, reader_key) -> bool:
     return bool(reader_key) and comment.can_be_changed_by(reader_key)
+
+
+@register.simple_tag
+def report_link(report_url: str, comment_id: int) -> str:
+    return report_url.replace("{id}", str(comment_id))
 
 
 @register.filter

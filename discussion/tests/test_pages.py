@@ -545,7 +545,7 @@ def test_my_votes_tells_a_reader_only_their_own_votes(client, post):
 
 
 def test_a_members_token_never_lands_in_what_readers_wrote(client, post):
-    post("[here](https://evil.example/?t=discussion-csrf-slot) csrf-slot <!--x-->")
+    post("[here](https://www.bbc.co.uk/?t=discussion-csrf-slot) csrf-slot <!--x-->")
     rita, _ = _member_client("rita")
     url = Comment.objects.get().thread.article.url
     client.get(url)  # kept by an anonymous reader first
@@ -557,7 +557,7 @@ def test_a_members_token_never_lands_in_what_readers_wrote(client, post):
 
     assert token not in str(comment)
     assert comment.select_one(".comment__body a")["href"] == (
-        "https://evil.example/?t=discussion-csrf-slot"
+        "https://www.bbc.co.uk/?t=discussion-csrf-slot"
     )
     assert page.select_one("form#comment-form") is not None
 

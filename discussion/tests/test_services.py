@@ -29,7 +29,7 @@ def test_guest_comment_is_stored_rendered_and_counted(article):
     comment = services.post_comment(
         article=article,
         reader=reader,
-        body="  **Nice** information, see [this](https://example.org)  ",
+        body="  **Nice** information, see [this](https://www.reuters.com/world/)  ",
         website="https://asher.example.org",
         **GUEST,
     )
@@ -38,11 +38,13 @@ def test_guest_comment_is_stored_rendered_and_counted(article):
     assert comment.author_name == "Asher"
     assert comment.is_guest and comment.reader_key == reader.key
     assert (
-        comment.body_source == "**Nice** information, see [this](https://example.org)"
+        comment.body_source
+        == "**Nice** information, see [this](https://www.reuters.com/world/)"
     )
     assert comment.body_html == (
-        '<p><strong>Nice</strong> information, see <a href="https://example.org" '
-        'rel="nofollow ugc noopener">this</a></p>'
+        "<p><strong>Nice</strong> information, see "
+        '<a href="https://www.reuters.com/world/" rel="nofollow ugc noopener">'
+        "this</a></p>"
     )
     thread = Thread.objects.get(article_id=article.pk)
     assert (thread.comment_count, thread.top_level_count, thread.version) == (1, 1, 1)
