@@ -1,1 +1,2 @@
-"""What a commenter may ask of the site about themselves: an export of it, or its erasure; and old evidence purged."""
+"""What a commenter may ask of the site about themselves (an export, or
+erasure), and old evidence purged."""
