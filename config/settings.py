@@ -327,6 +327,8 @@ DISCUSSION_VOTE_RATE_PER_IP = (env_int("DISCUSSION_VOTES_PER_MINUTE_PER_IP", 200
 # post: published unless the checks hold it; pre: every comment waits for a
 # moderator; newcomers: held until the author has this many approved comments.
 DISCUSSION_MODERATION = env("DISCUSSION_MODERATION", "post")
+# Off: comments are not reviewed at all (no bans, no checks); for measuring only.
+MODERATION_ENABLED = env_bool("MODERATION_ENABLED", True)
 MODERATION_NEWCOMER_APPROVED = env_int("MODERATION_NEWCOMER_APPROVED", 1)
 # Readers' reports that hide a comment until a moderator decides.
 MODERATION_REPORT_THRESHOLD = env_int("MODERATION_REPORT_THRESHOLD", 3)

@@ -33,6 +33,7 @@ MODES = ("post", "pre", "newcomers")
 MODERATORS_GROUP = "Moderators"
 
 DEFAULTS = {
+    "MODERATION_ENABLED": True,
     "DISCUSSION_MODERATION": "post",
     "MODERATION_NEWCOMER_APPROVED": 1,
     "MODERATION_REPORT_THRESHOLD": 3,
@@ -173,6 +174,8 @@ BANNED_MESSAGE = "You can no longer comment on this site."
 
 def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
     """The moderation of one new or edited comment (see extensions.Review)."""
+    if not setting("MODERATION_ENABLED"):
+        return None
     ban = active_ban(comment, reader.ip_hash)
     if ban is not None and not ban.shadow:
         return extensions.Review(extensions.REFUSE, BANNED_MESSAGE)
