@@ -337,6 +337,14 @@ MODERATION_REPORTS_PER_HOUR = env_int("MODERATION_REPORTS_PER_HOUR", 20)
 # them afresh (in between it asks only for newer ones).
 MODERATION_RECENT_MEMO_SECONDS = env_int("MODERATION_RECENT_MEMO_SECONDS", 3)
 
+# The classifier trained on moderators' decisions: off until this many decisions,
+# with at least MIN_EACH approved and MIN_EACH rejected; trained again every
+# RETRAIN_EVERY decisions; holds comments it scores from HOLD (0-1).
+MODERATION_CLASSIFIER_MIN_DECISIONS = env_int("MODERATION_CLASSIFIER_MIN_DECISIONS", 200)
+MODERATION_CLASSIFIER_MIN_EACH = env_int("MODERATION_CLASSIFIER_MIN_EACH", 30)
+MODERATION_CLASSIFIER_RETRAIN_EVERY = env_int("MODERATION_CLASSIFIER_RETRAIN_EVERY", 50)
+MODERATION_CLASSIFIER_HOLD = float(env("MODERATION_CLASSIFIER_HOLD", "0.9"))
+
 # --- Ratings tunables ---------------------------------------------------------------
 # Ratings given, changed or taken back per minute, per reader and per IP address
 # (an IPv6 /64 counts as one address); more are refused with 429 and Retry-After.

@@ -285,3 +285,16 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.moderator_name or 'system'}: {self.action} {self.target}"
+
+
+class Classifier(models.Model):
+    """A model trained on moderators' decisions (see classifier.py): the newest
+    is used; the two before it are kept."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    decisions = models.PositiveIntegerField()
+    rejected = models.PositiveIntegerField()
+    model = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Classifier of {self.created_at:%Y-%m-%d %H:%M}"

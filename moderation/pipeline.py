@@ -37,8 +37,8 @@ from rapidfuzz import fuzz, process
 
 from accounts.names import is_reserved_name
 
+from . import classifier, offensive, outside, patterns
 from . import links as linking
-from . import offensive, outside, patterns
 from .lists import Lists, current_lists, impersonation_matcher
 from .matching import Match
 from .normalise import Normalised, normalise
@@ -402,6 +402,20 @@ def check_impersonation(submission: Submission) -> Verdict | None:
     return None
 
 
+def check_classifier(submission: Submission) -> Verdict | None:
+    """What this site's moderators have rejected before, learnt (classifier.py);
+    nothing until enough decisions trained it. Holds, never refuses."""
+    score = classifier.score(submission.normalised.plain)
+    if score is None or score < classifier.setting("MODERATION_CLASSIFIER_HOLD"):
+        return None
+    return Verdict(
+        HOLD,
+        "classifier",
+        "Your comment resembles comments our moderators removed before. A "
+        "moderator will read it before it appears.",
+    )
+
+
 def check_outside(submission: Submission) -> Verdict | None:
     """The optional outside spam service (off unless configured)."""
     if not outside.enabled():
@@ -433,6 +447,7 @@ CHECKS: tuple[Callable[[Submission], Verdict | None], ...] = (
     check_offensive,
     check_patterns,
     check_impersonation,
+    check_classifier,
     check_outside,
 )
 

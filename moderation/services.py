@@ -26,7 +26,7 @@ from discussion import services as discussion
 from discussion.models import Comment
 from discussion.readers import Reader, over_limit
 
-from . import pipeline
+from . import classifier, pipeline
 from .models import Action, Ban, Report, Review, Standing
 
 MODES = ("post", "pre", "newcomers")
@@ -350,7 +350,17 @@ def decide(*, comment_id: int, action: str, moderator, reason: str = "") -> Comm
             target=f"comment {comment.pk}",
             reason=reason,
         )
+        if action not in ("pin", "unpin"):
+            transaction.on_commit(_retrain_if_due)
     return comment
+
+
+def _retrain_if_due() -> None:
+    """Queues the classifier's training when enough new decisions came."""
+    from .tasks import retrain_classifier
+
+    if classifier.due():
+        retrain_classifier.enqueue()
 
 
 # --- readers' reports ----------------------------------------------------------------
