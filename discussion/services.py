@@ -512,7 +512,8 @@ def withdraw_comment(*, comment_id: int, state: str) -> Comment:
     all but its author). With replies the comment stays as a placeholder that
     holds them; without, it disappears (and so does a placeholder above it left
     holding nothing). The thread's and the ancestors' counters are recounted
-    under the thread's lock, so they stay exact. Withdrawing a comment that is not published changes nothing.
+    under the thread's lock, so they stay exact. Withdrawing a comment that is
+    not published changes nothing.
     """
     if state not in WITHDRAWN_STATES:
         raise InvalidInput(
