@@ -38,6 +38,8 @@ POSTGRES_LEG = (
     "pagecache/",
     "ratings/",
     "subscriptions/",
+    "moderation/tests/test_posting.py",
+    "moderation/tests/test_classifier.py",
     "newsroom/tests/test_queries.py",
     "newsroom/tests/test_search.py",
 )
