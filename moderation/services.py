@@ -25,6 +25,7 @@ from discussion import extensions
 from discussion import services as discussion
 from discussion.models import Comment
 from discussion.readers import Reader, over_limit
+from subscriptions.services import is_confirmed_address
 
 from . import classifier, pipeline
 from .models import Action, Ban, Report, Review, Standing
@@ -72,8 +73,6 @@ def identity_of(comment: Comment) -> str:
 
 def _verified_email(comment: Comment) -> str:
     """The author's address when they have proved it is theirs, else ""."""
-    from subscriptions.services import is_confirmed_address
-
     if comment.user_id:
         user = comment.user
         return user.email.lower() if user.email and user.email_verified_at else ""
