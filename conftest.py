@@ -49,6 +49,17 @@ POSTGRES_LEG = (
 STARTED_FIRST = ("tests/test_serve.py",)
 
 
+def forget_process_memos() -> None:
+    """What each process keeps of the database between requests (moderation's
+    compiled lists, bans and classifier) is read afresh in every test: a test's
+    changes never commit, so the generations that would say so never move."""
+    from moderation import classifier, lists, services
+
+    lists.forget_compiled()
+    services.forget_bans()
+    classifier.forget_loaded()
+
+
 def pytest_collection_modifyitems(config, items):
     # `--dist loadfile --no-loadscope-reorder` hands each worker whole files, in the
     # order of their first test here. Files whose tests all run in a transaction go
@@ -106,3 +117,4 @@ def _test_settings(request, settings, tmp_path):
         setattr(settings, name, value)
     copy_shared_media(request.path, settings.MEDIA_ROOT)
     cache.clear()
+    forget_process_memos()
