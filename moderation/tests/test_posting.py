@@ -97,6 +97,7 @@ def test_in_pre_moderation_a_comment_waits_unseen_and_appears_once_approved(
 
     assert response.status_code == 202
     assert response.json()["state"] == "pending"
+    assert "read by a moderator" in response.json()["detail"]
     comment = Comment.objects.get()
     assert comment.state == Comment.State.PENDING
     assert thread_counts(article) == (0, 0)
@@ -129,6 +130,7 @@ def test_the_author_without_javascript_is_told_and_finds_it_on_the_page(
 
     assert response.status_code == 202
     assert "awaits moderation" in response.content.decode()
+    assert "read by a moderator before it appears" in response.content.decode()
     page = soup(client.get(article.url))
     comment = Comment.objects.get()
     node = page.select_one(f"#comment-{comment.pk}")
