@@ -24,3 +24,16 @@ class LinkRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Privacy link {self.pk}"
+
+
+class PurgeRun(models.Model):
+    """One daily purge: queued for `due_at` (once, whichever process asked
+    first: the unique moment keeps a second task from being queued, which the
+    per-process cache of a site without Redis could not), and when it ran."""
+
+    due_at = models.DateTimeField(unique=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    purged = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Purge due {self.due_at:%Y-%m-%d %H:%M}"

@@ -2,9 +2,10 @@
 
 The purge task queues itself for the next PRIVACY_PURGE_HOUR each time it runs,
 so once started it runs every day without a cron entry. It is started by the
-first request each web process serves (`start_schedule`, connected in apps.py):
-after a deploy or a restart the chain is picked up again, and the cache keeps it
-to one queued task per purge moment however many processes ask.
+first request each web process serves (`start_schedule`, connected in
+config/wsgi.py, which only serving processes load):
+after a deploy or a restart the chain is picked up again, and a `PurgeRun` row
+per purge moment keeps it to one queued task however many processes ask.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.signals import request_started
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from . import services
+from .models import PurgeRun
 
 
 def next_purge_at(now: datetime | None = None) -> datetime:
@@ -37,6 +39,10 @@ def purge_old_evidence() -> dict[str, int]:
     """Purges what is older than PRIVACY_RETENTION_DAYS, then waits for the
     next purge hour."""
     purged = services.purge_old_evidence()
+    now = timezone.now()
+    PurgeRun.objects.filter(due_at__lte=now, finished_at__isnull=True).update(
+        finished_at=now, purged=purged
+    )
     schedule_purge()
     return purged
 
@@ -46,8 +52,14 @@ def schedule_purge() -> None:
     if not default_task_backend.supports_defer:
         return
     at = next_purge_at()
-    if cache.add(f"privacy:purge:{at.isoformat()}", 1, timeout=2 * 86400):
-        purge_old_evidence.using(run_after=at).enqueue()
+    if PurgeRun.objects.filter(due_at=at).exists():
+        return
+    try:
+        with transaction.atomic():
+            PurgeRun.objects.create(due_at=at)
+            purge_old_evidence.using(run_after=at).enqueue()
+    except IntegrityError:  # another process queued it a moment ago
+        return
 
 
 def start_schedule(**kwargs) -> None:

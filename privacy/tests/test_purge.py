@@ -15,7 +15,7 @@ from django_tasks import default_task_backend
 from discussion.models import Comment, Thread, Vote
 from moderation.models import Ban, Report, Review
 from privacy import services, tasks
-from privacy.models import LinkRequest
+from privacy.models import LinkRequest, PurgeRun
 from ratings.models import Rating
 
 from .conftest import ASHER, BELLA
@@ -138,9 +138,13 @@ def test_the_task_purges_and_waits_for_the_next_purge_hour(aged, settings):
     settings.PRIVACY_PURGE_HOUR = 4
     default_task_backend.clear()
 
+    PurgeRun.objects.create(due_at=aged - timedelta(minutes=1))
+
     result = tasks.purge_old_evidence.call()
 
     assert result["comment_ip_hashes"] == 3
+    done = PurgeRun.objects.get(due_at__lte=aged)
+    assert done.finished_at is not None and done.purged == result
     queued = [
         r for r in default_task_backend.results if r.task.name == "purge_old_evidence"
     ]
@@ -152,10 +156,15 @@ def test_the_task_purges_and_waits_for_the_next_purge_hour(aged, settings):
 
 
 def test_the_schedule_queues_one_task_per_purge_moment(db):
+    from django.core.cache import cache
+
     default_task_backend.clear()
 
     for _ in range(3):
         tasks.schedule_purge()
+        cache.clear()  # as another process, with a cache of its own, would ask
+
+    assert PurgeRun.objects.filter(finished_at__isnull=True).count() == 1
 
     queued = [
         r for r in default_task_backend.results if r.task.name == "purge_old_evidence"
