@@ -96,6 +96,10 @@ def export_record(
     }
 
 
+def _nobody() -> str:
+    return f"x:{secrets.token_hex(12)}"
+
+
 def _bans(*, email: str, user_id: int | None):
     who = Q(kind=Ban.Kind.EMAIL, value=email) if email else Q(pk__in=[])
     if user_id:
@@ -118,14 +122,18 @@ def forget(
     """
     names = identities(email=email, user_id=user_id, keys=keys)
     standings, _ = Standing.objects.filter(identity__in=names).delete()
-    reviews = Review.objects.filter(comment_id__in=comment_ids).update(
-        evidence={}, identity="", original_body=""
-    )
+    # Each file gets an identity of its own that names nobody, so the desk's
+    # "same author" lists no longer join these comments to each other or to
+    # anyone.
+    reviews = 0
+    for review in Review.objects.filter(comment_id__in=comment_ids).only("pk"):
+        Review.objects.filter(pk=review.pk).update(
+            evidence={}, identity=_nobody(), original_body=""
+        )
+        reviews += 1
     reports = 0
     for report in Report.objects.filter(reader_key__in=keys).only("pk"):
-        Report.objects.filter(pk=report.pk).update(
-            note="", reader_key=f"x:{secrets.token_hex(12)}"
-        )
+        Report.objects.filter(pk=report.pk).update(note="", reader_key=_nobody())
         reports += 1
     return {"standings": standings, "reviews": reviews, "reports": reports}
 
