@@ -12,8 +12,9 @@ import json
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -79,6 +80,23 @@ def ask(request: HttpRequest) -> HttpResponse:
         )
     services.request_link(email=form.cleaned_data["email"])
     return _page(request, "sent", {})
+
+
+@login_required
+@require_POST
+def mine(request: HttpRequest) -> HttpResponse:
+    """A signed-in member's shortcut from their account page: straight to the
+    page the mailed link opens, for their own address."""
+    try:
+        token = services.member_token(request.user)
+    except services.PrivacyError as error:
+        return _page(
+            request,
+            "ask",
+            {"form": AskForm(), "problem": next(iter(error.errors.values()))},
+            status=error.status,
+        )
+    return redirect("privacy:link", token=token)
 
 
 def _failed(request: HttpRequest, failure: services.LinkFailed) -> HttpResponse:

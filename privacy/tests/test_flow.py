@@ -522,3 +522,32 @@ def test_a_staff_account_is_not_closed_by_a_mailed_link(article, ask_for_link, s
 
     assert "Your account kept" in response.content.decode()
     assert User.objects.filter(email="editor@example.org").exists()
+
+
+def test_a_signed_in_member_goes_straight_to_their_data(client, article):
+    from accounts.tests.fixtures import PASSWORD, make_user
+
+    make_user("ada@example.org", display_name="Ada Reader")
+    assert client.login(username="ada", password=PASSWORD)
+    assert "Download or erase your data" in client.get("/accounts/").content.decode()
+
+    response = client.post("/privacy/mine/", follow=True)
+
+    assert response.status_code == 200
+    assert "For <strong>ada@example.org</strong>" in response.content.decode()
+    assert "Make them anonymous" in response.content.decode()
+
+
+def test_the_shortcut_needs_a_signed_in_member_with_a_proved_address(client, db):
+    from accounts.tests.fixtures import PASSWORD, make_user
+
+    assert client.post("/privacy/mine/").status_code == 302  # to sign in
+    assert client.get("/privacy/mine/").status_code == 302
+    make_user("ben@example.org", username="ben", verified=False)
+    client.login(username="ben", password=PASSWORD)
+
+    response = client.post("/privacy/mine/")
+
+    assert response.status_code == 403
+    assert "ask by e-mail instead" in response.content.decode()
+    assert not LinkRequest.objects.exists()
