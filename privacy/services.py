@@ -99,7 +99,9 @@ def request_link(*, email: str) -> None:
     now = timezone.now()
     quiet = timedelta(seconds=settings.PRIVACY_MAIL_QUIET)
     with transaction.atomic():
-        if LinkRequest.objects.filter(digest=digest, created_at__gt=now - quiet):
+        if LinkRequest.objects.filter(
+            digest=digest, created_at__gt=now - quiet
+        ).exists():
             return
         link = LinkRequest.objects.create(
             digest=digest, nonce=secrets.token_hex(16), created_at=now
