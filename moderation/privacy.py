@@ -19,7 +19,9 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from .models import Ban, Report, Review, Standing
+from pagecache.generations import bump
+
+from .models import BANS, Ban, Report, Review, Standing
 
 
 def _iso(value) -> str | None:
@@ -143,6 +145,13 @@ def purge_evidence(*, before: datetime) -> dict[str, int]:
     evidence on comments filed before `before`, the notes of reports made
     before it, and IP bans that ended (lifted or run out) before it. Decisions,
     reasons, standings and bans on accounts or addresses are kept."""
+    ended_ip_bans, _ = (
+        Ban.objects.filter(kind=Ban.Kind.IP)
+        .filter(Q(lifted_at__lt=before) | Q(until__lt=before))
+        .delete()
+    )
+    if ended_ip_bans:
+        bump(BANS)  # every process reads the bans again (services.active_ban)
     return {
         "evidence": Review.objects.filter(created_at__lt=before)
         .exclude(evidence={})
@@ -150,7 +159,5 @@ def purge_evidence(*, before: datetime) -> dict[str, int]:
         "report_notes": Report.objects.filter(created_at__lt=before)
         .exclude(note="")
         .update(note=""),
-        "ip_bans": Ban.objects.filter(kind=Ban.Kind.IP)
-        .filter(Q(lifted_at__lt=before) | Q(until__lt=before))
-        .delete()[0],
+        "ip_bans": ended_ip_bans,
     }
