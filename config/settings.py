@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "ratings",
     "subscriptions",
     "moderation",
+    "privacy",
     "demo",
     "server",
     "wagtail.contrib.settings",
@@ -379,6 +380,19 @@ SUBSCRIPTIONS_THROTTLE_PER_HOUR = env_int("SUBSCRIPTIONS_THROTTLE_PER_HOUR", 10)
 # PostgreSQL only: record sent mail without waiting for the disk (faster; a crash of
 # the database server itself may then send its last fraction of a second again).
 SUBSCRIPTIONS_QUICK_COMMITS = env_bool("SUBSCRIPTIONS_QUICK_COMMITS")
+
+# --- Privacy ------------------------------------------------------------------------
+# IP hashes (comments, votes, ratings), moderation evidence, report notes and
+# ended IP bans older than this many days are purged by a daily task.
+PRIVACY_RETENTION_DAYS = env_int("PRIVACY_RETENTION_DAYS", 90)
+# A link to see, download or erase one's data works this long; an address is sent
+# at most one such link in PRIVACY_MAIL_QUIET_HOURS, however often someone asks.
+PRIVACY_LINK_MAX_AGE = env_int("PRIVACY_LINK_MAX_AGE_HOURS", 24) * 3600
+PRIVACY_MAIL_QUIET = env_int("PRIVACY_MAIL_QUIET_HOURS", 3) * 3600
+# Requests for a link per IP address (or IPv6 /64) per hour; more get 429.
+PRIVACY_REQUESTS_PER_HOUR_PER_IP = env_int("PRIVACY_REQUESTS_PER_HOUR_PER_IP", 10)
+# The hour of the day (0-23, in TIME_ZONE) the purge runs.
+PRIVACY_PURGE_HOUR = env_int("PRIVACY_PURGE_HOUR", 4)
 
 # --- Security ----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
