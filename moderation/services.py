@@ -38,6 +38,8 @@ DEFAULTS = {
     "MODERATION_REPORT_THRESHOLD": 3,
     "MODERATION_REPORTS_PER_HOUR": 20,
     "MODERATION_RECENT_MEMO_SECONDS": 3,
+    "MODERATION_VOTE_BURST": 5,
+    "MODERATION_NEW_READER_MINUTES": 10,
 }
 
 
@@ -292,6 +294,17 @@ def _file(comment: Comment) -> Review:
     return review
 
 
+def _count_rejection(identity: str) -> None:
+    """A rejected comment counts in its author's record, their first one too."""
+    if Standing.objects.filter(identity=identity).update(rejected=F("rejected") + 1):
+        return
+    try:
+        with transaction.atomic():
+            Standing.objects.create(identity=identity, rejected=1)
+    except IntegrityError:  # made by a concurrent decision
+        Standing.objects.filter(identity=identity).update(rejected=F("rejected") + 1)
+
+
 DECISIONS = ("approve", "reject", "spam", "pin", "unpin")
 
 
@@ -330,9 +343,7 @@ def decide(*, comment_id: int, action: str, moderator, reason: str = "") -> Comm
                     comment_id=comment_id, state=state
                 )
                 if review.queue != Review.Queue.REJECTED and action == "reject":
-                    Standing.objects.filter(identity=review.identity).update(
-                        rejected=F("rejected") + 1
-                    )
+                    _count_rejection(review.identity)
                 review.queue = (
                     Review.Queue.SPAM if action == "spam" else Review.Queue.REJECTED
                 )
