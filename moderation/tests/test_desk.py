@@ -147,6 +147,7 @@ def test_newest_first_twenty_to_a_page(moderator, post, settings):
     assert len(second.select("[data-desk-row]")) == 3
 
 
+@pytest.mark.postgres
 def test_the_desk_shows_reports_history_and_other_names_never_the_reporter(
     moderator, post, article
 ):
@@ -198,6 +199,7 @@ def test_a_name_with_markup_is_shown_as_text(moderator, settings, post):
     assert "<img src=x onerror=alert(1)>" in row.select_one(".desk-row__body").text
 
 
+@pytest.mark.postgres
 def test_the_queue_is_read_in_as_many_queries_for_twenty_rows_as_for_two(
     moderator, settings, post
 ):
@@ -318,6 +320,7 @@ def test_pin_and_unpin(moderator, post):
     ]
 
 
+@pytest.mark.postgres
 def test_bulk_approves_every_selected_comment(moderator, settings, post):
     settings.DISCUSSION_MODERATION = "pre"
     a, b, c = post("One"), post("Two"), post("Three")
@@ -802,6 +805,7 @@ def test_editing_an_unknown_comment_is_404(moderator):
     assert moderator.get("/admin/moderation/comments/999999/edit/").status_code == 404
 
 
+@pytest.mark.postgres
 def test_close_and_reopen_a_discussion_which_a_publication_keeps(
     moderator, article, post, client
 ):
@@ -840,6 +844,7 @@ def test_close_and_reopen_a_discussion_which_a_publication_keeps(
 
 
 # --- vote stuffing --------------------------------------------------------------------
+@pytest.mark.postgres
 def test_vote_stuffing_lists_bursts_and_new_readers_and_voids_votes(
     moderator, post, settings
 ):
