@@ -79,7 +79,7 @@ CHROME_FLAGS = [
 LIGHTHOUSE_CHROME_FLAGS = ["--headless=new", *CHROME_FLAGS, "--disable-gpu"]
 
 # The page types, in the order of the report (see discover()).
-PAGE_NAMES = ("home", "section", "article", "author", "tag", "search", "404")
+PAGE_NAMES = ("home", "section", "article", "author", "tag", "search", "404", "report")
 LIGHTHOUSE_DEFAULT_PAGES = ("home", "section", "article", "author")
 SEARCH_PATH = "/search/?q=network"
 NOT_FOUND_PATH = "/no-such-page/"
@@ -176,13 +176,14 @@ def discover(base_url: str) -> tuple[dict[str, Page], dict[str, str]]:
     find("section", home, ".site-nav a[href]", home_url, skip_home=True)
     article_url = find("article", home, ".front__lead .card__title a[href]", home_url)
     if article_url is None:
-        for name in ("author", "tag"):
+        for name in ("author", "tag", "report"):
             problems[name] = "the flagship article was not found"
         return pages, problems
     status, article = fetch(article_url)
     pages["article"].status, pages["article"].body = status, article
     find("author", article, ".author-box__name a[href]", article_url)
     find("tag", article, ".tags a[href]", article_url)
+    find("report", article, ".comment__report[href]", article_url)
     return pages, problems
 
 

@@ -327,6 +327,8 @@ DISCUSSION_VOTE_RATE_PER_IP = (env_int("DISCUSSION_VOTES_PER_MINUTE_PER_IP", 200
 # post: published unless the checks hold it; pre: every comment waits for a
 # moderator; newcomers: held until the author has this many approved comments.
 DISCUSSION_MODERATION = env("DISCUSSION_MODERATION", "post")
+# Off: comments are not reviewed at all (no bans, no checks); for measuring only.
+MODERATION_ENABLED = env_bool("MODERATION_ENABLED", True)
 MODERATION_NEWCOMER_APPROVED = env_int("MODERATION_NEWCOMER_APPROVED", 1)
 # Readers' reports that hide a comment until a moderator decides.
 MODERATION_REPORT_THRESHOLD = env_int("MODERATION_REPORT_THRESHOLD", 3)
@@ -338,6 +340,16 @@ MODERATION_RECENT_MEMO_SECONDS = env_int("MODERATION_RECENT_MEMO_SECONDS", 3)
 # IP hash, and votes cast within these minutes of a reader's first activity.
 MODERATION_VOTE_BURST = env_int("MODERATION_VOTE_BURST", 5)
 MODERATION_NEW_READER_MINUTES = env_int("MODERATION_NEW_READER_MINUTES", 10)
+
+# The classifier trained on moderators' decisions: off until this many decisions,
+# with at least MIN_EACH approved and MIN_EACH rejected; trained again every
+# RETRAIN_EVERY decisions; holds comments it scores from HOLD (0-1).
+MODERATION_CLASSIFIER_MIN_DECISIONS = env_int(
+    "MODERATION_CLASSIFIER_MIN_DECISIONS", 200
+)
+MODERATION_CLASSIFIER_MIN_EACH = env_int("MODERATION_CLASSIFIER_MIN_EACH", 30)
+MODERATION_CLASSIFIER_RETRAIN_EVERY = env_int("MODERATION_CLASSIFIER_RETRAIN_EVERY", 50)
+MODERATION_CLASSIFIER_HOLD = float(env("MODERATION_CLASSIFIER_HOLD", "0.9"))
 
 # --- Ratings tunables ---------------------------------------------------------------
 # Ratings given, changed or taken back per minute, per reader and per IP address

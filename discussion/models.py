@@ -146,7 +146,7 @@ class CommentQuerySet(models.QuerySet):
         since = timezone.now() - timedelta(seconds=settings.DISCUSSION_EDIT_WINDOW)
         return self.filter(
             reader_key=reader_key,
-            state=Comment.State.PUBLISHED,
+            state__in=Comment.CHANGEABLE,
             is_deleted=False,
             created_at__gte=since,
         )
@@ -172,6 +172,8 @@ class Comment(models.Model):
     # for a moderator ("awaiting moderation"), or one hidden from everyone else,
     # which its author sees as published (a shadow ban).
     SEEN_BY_AUTHOR = (State.PENDING, State.HIDDEN)
+    # What its author may still edit or delete: what they see as published.
+    CHANGEABLE = (State.PUBLISHED, State.HIDDEN)
 
     SORTS = ("oldest", "newest", "votes")
     SORT_ORDER = {
@@ -335,7 +337,7 @@ class Comment(models.Model):
         now = now or timezone.now()
         return (
             not self.is_deleted
-            and self.state == self.State.PUBLISHED
+            and self.state in self.CHANGEABLE
             and bool(reader_key)
             and reader_key == self.reader_key
             and now <= self.editable_until()

@@ -397,9 +397,11 @@ def _lock_comment(comment_id: int) -> Comment | None:
 def _own_comment(comment_id: int, reader: Reader, edit_key: str | None) -> Comment:
     """The reader's own comment, still theirs to change, locked."""
     comment = _lock_comment(comment_id)
+    keys = {reader.key, edit_key} - {None, ""}
+    if comment is not None and comment.reader_key in keys:
+        comment.viewer_key = comment.reader_key  # its author may see it hidden
     if comment is None or comment.is_placeholder:
         raise NotFound("That comment does not exist.")
-    keys = {reader.key, edit_key} - {None, ""}
     if not any(comment.can_be_changed_by(key) for key in keys):
         if comment.reader_key in keys:
             raise NotAllowed("Comments can only be changed in the first minutes.")
@@ -420,7 +422,7 @@ def edit_comment(
         Comment.objects.select_related("thread", "user").filter(pk=comment_id).first()
     )
     review = extensions.Review()
-    if draft is not None and not draft.is_placeholder:
+    if draft is not None and not draft.is_deleted:
         article = draft.thread.article.specific
         draft.body_source = body
         review = extensions.review_comment(
@@ -512,7 +514,8 @@ def withdraw_comment(*, comment_id: int, state: str) -> Comment:
     all but its author). With replies the comment stays as a placeholder that
     holds them; without, it disappears (and so does a placeholder above it left
     holding nothing). The thread's and the ancestors' counters are recounted
-    under the thread's lock, so they stay exact. Withdrawing a comment that is not published changes nothing.
+    under the thread's lock, so they stay exact. Withdrawing a comment that is
+    not published changes nothing.
     """
     if state not in WITHDRAWN_STATES:
         raise InvalidInput(

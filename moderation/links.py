@@ -3,6 +3,7 @@ lists of trusted and known-bad sites."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -104,6 +105,16 @@ def core(host: str) -> str:
     return labels[-2] if len(labels) >= 2 else labels[0]
 
 
+@functools.lru_cache(maxsize=4)
+def _keyed(trusted: frozenset[str]) -> tuple[tuple[str, str, str], ...]:
+    """Each trusted domain with its registered name and that name's look-alike
+    key, worked out once per list (a list changes rarely, links come often)."""
+    return tuple(
+        (domain, core(domain), name_skeleton(core(domain)))
+        for domain in sorted(trusted)
+    )
+
+
 def imitated(host: str, trusted: frozenset[str]) -> str | None:
     """The trusted domain that an untrusted `host` imitates, if any.
 
@@ -120,13 +131,11 @@ def imitated(host: str, trusted: frozenset[str]) -> str | None:
     name = core(host)
     key = name_skeleton(name)
     parts = set(re.split(r"[-_]", name))
-    for domain in sorted(trusted):
+    for domain, trusted_name, trusted_key in _keyed(trusted):
         if host.startswith(domain + "."):
             return domain
-        trusted_name = core(domain)
         if len(trusted_name) < 3:
             continue
-        trusted_key = name_skeleton(trusted_name)
         if key == trusted_key or trusted_name in parts:
             return domain
         if len(trusted_name) >= 5 and (

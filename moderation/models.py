@@ -18,6 +18,10 @@ from .normalise import phrase_key
 LISTS = "moderation-lists"
 
 
+# Bumped whenever a ban is made, changed or lifted.
+BANS = "moderation-bans"
+
+
 def lists_changed() -> None:
     """Every process rebuilds its matchers from the lists (once the change commits)."""
     bump(LISTS)
@@ -222,6 +226,15 @@ class Ban(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump(BANS)  # every process reads the bans again (services.active_ban)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        bump(BANS)
+        return result
+
     @property
     def is_active(self) -> bool:
         now = timezone.now()
@@ -285,3 +298,16 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.moderator_name or 'system'}: {self.action} {self.target}"
+
+
+class Classifier(models.Model):
+    """A model trained on moderators' decisions (see classifier.py): the newest
+    is used; the two before it are kept."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    decisions = models.PositiveIntegerField()
+    rejected = models.PositiveIntegerField()
+    model = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Classifier of {self.created_at:%Y-%m-%d %H:%M}"

@@ -37,8 +37,8 @@ from rapidfuzz import fuzz, process
 
 from accounts.names import is_reserved_name
 
+from . import classifier, offensive, outside, patterns
 from . import links as linking
-from . import offensive, outside, patterns
 from .lists import Lists, current_lists, impersonation_matcher
 from .matching import Match
 from .normalise import Normalised, normalise
@@ -92,7 +92,8 @@ class Outcome:
 class Submission:
     """A comment as the checks see it.
 
-    `newcomer`: the author has no approved comments yet (guests always).
+    `newcomer`: the author has no approved comments yet (guests always), or a
+    function answering that, asked only if a check needs to know.
     `recent_bodies`: other readers' and articles' recent comments, or a function
     returning them, asked only if the repeat check runs (see
     `services.recent_bodies`).
@@ -102,12 +103,17 @@ class Submission:
     name: str = ""
     email: str = ""
     website: str = ""
-    newcomer: bool = True
+    newcomer: bool | Callable[[], bool] = True
     guest: bool = True
     recent_bodies: Sequence[str] | Callable[[], Sequence[str]] = ()
     ip: str = ""
     user_agent: str = ""
     _lists: Lists | None = field(default=None, repr=False)
+
+    @cached_property
+    def is_newcomer(self) -> bool:
+        newcomer = self.newcomer
+        return bool(newcomer() if callable(newcomer) else newcomer)
 
     @cached_property
     def normalised(self) -> Normalised:
@@ -238,8 +244,9 @@ def check_links(submission: Submission) -> Verdict | None:
                 f"Comments with more than {limit} links wait for a moderator.",
             )
         )
-    if submission.newcomer and any(
-        not linking.covered(link.host, lists.trusted) for link in submission.links
+    if (
+        any(not linking.covered(link.host, lists.trusted) for link in submission.links)
+        and submission.is_newcomer
     ):
         verdicts.append(
             Verdict(
@@ -259,13 +266,11 @@ _PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{7,}\d(?!\w)")
 def check_contact_details(submission: Submission) -> Verdict | None:
     """An e-mail address or telephone number in a newcomer's comment: how spam
     asks to be answered, and how readers get their own details harvested."""
-    if not submission.newcomer:
-        return None
     plain = submission.normalised.plain
     phone = any(
         sum(c.isdigit() for c in found.group()) >= 9 for found in _PHONE.finditer(plain)
     )
-    if phone or _EMAIL.search(plain):
+    if (phone or _EMAIL.search(plain)) and submission.is_newcomer:
         return Verdict(
             HOLD,
             "contact_details",
@@ -402,6 +407,20 @@ def check_impersonation(submission: Submission) -> Verdict | None:
     return None
 
 
+def check_classifier(submission: Submission) -> Verdict | None:
+    """What this site's moderators have rejected before, learnt (classifier.py);
+    nothing until enough decisions trained it. Holds, never refuses."""
+    score = classifier.score(submission.normalised.plain)
+    if score is None or score < classifier.setting("MODERATION_CLASSIFIER_HOLD"):
+        return None
+    return Verdict(
+        HOLD,
+        "classifier",
+        "Your comment resembles comments our moderators removed before. A "
+        "moderator will read it before it appears.",
+    )
+
+
 def check_outside(submission: Submission) -> Verdict | None:
     """The optional outside spam service (off unless configured)."""
     if not outside.enabled():
@@ -433,6 +452,7 @@ CHECKS: tuple[Callable[[Submission], Verdict | None], ...] = (
     check_offensive,
     check_patterns,
     check_impersonation,
+    check_classifier,
     check_outside,
 )
 

@@ -18,21 +18,24 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from discussion import extensions
 from discussion import services as discussion
 from discussion.models import Comment
 from discussion.readers import Reader, over_limit
+from pagecache.generations import version
+from subscriptions.services import is_confirmed_address
 
-from . import pipeline
-from .models import Action, Ban, Report, Review, Standing
+from . import classifier, pipeline
+from .models import BANS, Action, Ban, Report, Review, Standing
 
 MODES = ("post", "pre", "newcomers")
 MODERATORS_GROUP = "Moderators"
 
 DEFAULTS = {
+    "MODERATION_ENABLED": True,
     "DISCUSSION_MODERATION": "post",
     "MODERATION_NEWCOMER_APPROVED": 1,
     "MODERATION_REPORT_THRESHOLD": 3,
@@ -73,8 +76,6 @@ def identity_of(comment: Comment) -> str:
 
 def _verified_email(comment: Comment) -> str:
     """The author's address when they have proved it is theirs, else ""."""
-    from subscriptions.services import is_confirmed_address
-
     if comment.user_id:
         user = comment.user
         return user.email.lower() if user.email and user.email_verified_at else ""
@@ -82,28 +83,46 @@ def _verified_email(comment: Comment) -> str:
     return email if email and is_confirmed_address(email) else ""
 
 
+_bans: tuple[str, dict] = ("", {})
+
+
+def _ban_index() -> dict[tuple[str, str], list[Ban]]:
+    """Every ban not lifted, by (kind, value): read once per process and again
+    when a ban changes (the BANS generation moves), so a comment costs no query
+    for them."""
+    global _bans
+    generation = version(BANS)
+    if _bans[0] != generation:
+        index: dict[tuple[str, str], list[Ban]] = {}
+        for ban in Ban.objects.filter(lifted_at__isnull=True).order_by("-created_at"):
+            index.setdefault((ban.kind, ban.value), []).append(ban)
+        _bans = (generation, index)
+    return _bans[1]
+
+
+def forget_bans() -> None:
+    """Reads the bans afresh on the next comment (tests, whose changes never
+    commit and so never move the generation)."""
+    global _bans
+    _bans = ("", {})
+
+
 def active_ban(comment: Comment, ip_hash: str = "") -> Ban | None:
     """The ban that applies to the comment's author, the strictest first (a
     plain ban before a shadow ban), or None."""
-    who = Q()
-    if comment.user_id:
-        who |= Q(kind=Ban.Kind.ACCOUNT, value=str(comment.user_id))
-    email = (
-        (comment.user.email if comment.user_id else comment.guest_email).strip().lower()
-    )
-    if email:
-        who |= Q(kind=Ban.Kind.EMAIL, value=email)
-    if ip_hash or comment.ip_hash:
-        who |= Q(kind=Ban.Kind.IP, value=ip_hash or comment.ip_hash)
-    if not who:
+    index = _ban_index()
+    if not index:
         return None
-    now = timezone.now()
-    return (
-        Ban.objects.filter(who, lifted_at__isnull=True)
-        .filter(Q(until__isnull=True) | Q(until__gt=now))
-        .order_by("shadow", "-created_at")
-        .first()
-    )
+    keys = []
+    if comment.user_id:
+        keys.append((Ban.Kind.ACCOUNT, str(comment.user_id)))
+    email = (comment.user.email if comment.user_id else comment.guest_email) or ""
+    if email.strip():
+        keys.append((Ban.Kind.EMAIL, email.strip().lower()))
+    if ip_hash or comment.ip_hash:
+        keys.append((Ban.Kind.IP, ip_hash or comment.ip_hash))
+    found = [ban for key in keys for ban in index.get(key, ()) if ban.is_active]
+    return min(found, key=lambda ban: ban.shadow, default=None)
 
 
 def is_newcomer(comment: Comment, standing: Standing | None) -> bool:
@@ -175,12 +194,23 @@ BANNED_MESSAGE = "You can no longer comment on this site."
 
 def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
     """The moderation of one new or edited comment (see extensions.Review)."""
+    if not setting("MODERATION_ENABLED"):
+        return None
     ban = active_ban(comment, reader.ip_hash)
     if ban is not None and not ban.shadow:
         return extensions.Review(extensions.REFUSE, BANNED_MESSAGE)
     identity = identity_of(comment)
-    standing = Standing.objects.filter(identity=identity).first()
-    newcomer = is_newcomer(comment, standing)
+    known: list[Standing | None] = []
+
+    def standing() -> Standing | None:
+        """The author's record, asked for only when something depends on it."""
+        if not known:
+            known.append(Standing.objects.filter(identity=identity).first())
+        return known[0]
+
+    def newcomer() -> bool:
+        return is_newcomer(comment, standing())
+
     submission = pipeline.Submission(
         body=comment.body_source,
         name=comment.author_name if not comment.user_id else "",
@@ -197,10 +227,10 @@ def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
     reasons = list(outcome.reasons)
     verdict = outcome.verdict
     policy = mode()
-    if policy == "pre" or (policy == "newcomers" and newcomer):
+    if policy == "pre" or (policy == "newcomers" and newcomer()):
         reasons.append(POLICY_REASONS[policy])
         verdict = pipeline.HOLD
-    if verdict == pipeline.HOLD and standing is not None and standing.trusted:
+    if verdict == pipeline.HOLD and (record := standing()) and record.trusted:
         verdict = pipeline.FLAG  # trusted: published, and the reasons kept
     hidden = ban is not None and ban.shadow
     if verdict == pipeline.PUBLISH and not hidden:
@@ -358,7 +388,17 @@ def decide(*, comment_id: int, action: str, moderator, reason: str = "") -> Comm
             target=f"comment {comment.pk}",
             reason=reason,
         )
+        if action not in ("pin", "unpin"):
+            transaction.on_commit(_retrain_if_due)
     return comment
+
+
+def _retrain_if_due() -> None:
+    """Queues the classifier's training when enough new decisions came."""
+    from .tasks import retrain_classifier
+
+    if classifier.due():
+        retrain_classifier.enqueue()
 
 
 # --- readers' reports ----------------------------------------------------------------

@@ -34,8 +34,12 @@ def report(request, comment_id: int):
         "data": request.POST,
         "errors": {},
     }
+    # The discussion's script asks for the form alone, to open it under the comment.
+    inline = request.headers.get("X-Requested-With") == "fetch"
+    context["inline"] = inline
+    page = "moderation/report_form.html" if inline else "moderation/report.html"
     if request.method == "GET":
-        return render(request, "moderation/report.html", context)
+        return render(request, page, context)
     errors = forgery_refusal(request)
     status = 403
     if not errors:
@@ -50,9 +54,13 @@ def report(request, comment_id: int):
         except discussion.DiscussionError as error:
             errors, status = error.errors, error.status
         else:
-            response = render(request, "moderation/reported.html", context)
+            response = render(
+                request,
+                "moderation/reported_note.html"
+                if inline
+                else "moderation/reported.html",
+                context,
+            )
             reader.remember(response)
             return response
-    return render(
-        request, "moderation/report.html", {**context, "errors": errors}, status=status
-    )
+    return render(request, page, {**context, "errors": errors}, status=status)

@@ -9,12 +9,18 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from discussion import extensions
+from newsroom import extensions as newsroom
 
 from . import desk, services
 from .models import LinkDomain, Phrase
 
 hooks.register(extensions.REVIEW_COMMENT, services.review_comment)
 hooks.register(extensions.COMMENT_VISIBLE, services.comment_visible)
+
+
+@hooks.register(newsroom.ARTICLE_SCRIPTS)
+def script(article) -> list[str]:
+    return ["js/report.js"] if article.comments_enabled else []
 
 
 @hooks.register(extensions.REPORT_URL)

@@ -229,6 +229,7 @@ adapter_measure() {
     tcase post "/api/v1/articles/$ARTICLE_ID_post/comments" "POST JSON comment (1/3 replies), CSRF header+cookie"
   read -r rows counted < <(tribune_count_rows "$ARTICLE_ID_post")
   record_metric tribune post.rows_in_db "$rows" rows "$SEEDED_post seeded + 1 set-up check + accepted POSTs ($((rows - before)) during the run; Thread.comment_count=$counted)"
+  tribune_post_statuses post
 
   # single sequential requests, no concurrency
   for n in $SIZES; do
@@ -255,6 +256,27 @@ print(" ".join(f"{k}:{v}" for k, v in sorted(codes.items())),
       "max_requests_restarts=%d" % t.count("Autorestarting worker"))
 PY
 )" "" "whole run, from Tribune's request log"
+
+  # The same POSTs with moderation off (MODERATION_ENABLED=0): the server restarted on the same
+  # data, so the two post cases differ only by the review every comment gets.
+  # The first server's log is kept as server-moderated.log.
+  tribune_stop tribune
+  mv "$TRIBUNE_DIR/server.log" "$TRIBUNE_DIR/server-moderated.log"
+  MODERATION_ENABLED=0 tribune_start tribune "$TRIBUNE_REPO" "$TRIBUNE_PY" "$TRIBUNE_PORT" \
+    "$TRIBUNE_WORKERS" "$TRIBUNE_DIR/server.log"
+  wait_http "$TRIBUNE_URL/healthz" 60
+  BENCH_POST_BODY='{"body": "Benchmark comment {n} with *some* Markdown and a [link](https://example.org/x).", "parent_id": {parent}, "name": "Bench", "email": "bench@example.org"}' \
+  BENCH_POST_PARENTS="$POST_PARENTS" BENCH_REPLY_EVERY=3 BENCH_HEADERS="$TRIBUNE_POST_HEADERS" TCASE_LUA=post.lua \
+    tcase post-unmoderated "/api/v1/articles/$ARTICLE_ID_post/comments" "the same POSTs, MODERATION_ENABLED=0"
+  tribune_post_statuses post-unmoderated
+}
+
+# tribune_post_statuses CASE [LOG] : how many POSTs the server answered 201 (published) and 202
+# (held by moderation) in the whole log
+tribune_post_statuses() {
+  local logf=${2:-$TRIBUNE_DIR/server.log}
+  record_metric tribune "$1.statuses" "$(grep -Eo 'POST /api/v1/articles/[0-9]+/comments (201|202|400)' "$logf" \
+    | awk '{print $3}' | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')" "" "POST answers in the log so far: 201 published, 202 held, 400 refused"
 }
 
 adapter_stop() { tribune_stop tribune; }

@@ -540,3 +540,21 @@ def test_voiding_a_readers_votes_recounts_exactly_keeping_imported_counts(
         for c in comments
     ]
     assert counts == [(4, 2, 2), (0, 0, 0), (0, 0, 0)]
+
+
+def test_a_shadow_banned_reader_can_still_edit_what_they_see_as_published(article):
+    Ban.objects.create(kind="email", value="asher@example.org", shadow=True)
+    author = api_client()
+    created = post_json(author, comments_url(article), {**GOOD, "body": "Hear me"})
+
+    edited = author.patch(
+        f"/api/v1/comments/{created.json()['id']}",
+        json.dumps({"body": "Hear me out"}),
+        content_type="application/json",
+    )
+
+    assert edited.status_code == 200
+    assert edited.json()["state"] == "published"
+    comment = Comment.objects.get()
+    assert (comment.body_source, comment.state) == ("Hear me out", "hidden")
+    assert "Hear me" not in Client().get(comments_url(article)).content.decode()

@@ -184,7 +184,9 @@ function setUpForm(section) {
         method: "POST",
         body: sent,
       });
-      if (response.status === 201) {
+      // 201: published; 202: held for a moderator, shown to its author only.
+      if (response.status === 201 || response.status === 202) {
+        const held = response.status === 202;
         if (remember) {
           if (remember.checked) {
             localStorage.setItem(
@@ -211,9 +213,11 @@ function setUpForm(section) {
         } else {
           listOf(section).append(added);
         }
-        setCount(section, countFromHeading(section) + 1);
-        // passages.js marks the passage a new comment is about.
-        section.dispatchEvent(new CustomEvent("comment:posted", { detail: { comment: added, sent } }));
+        if (!held) {
+          setCount(section, countFromHeading(section) + 1);
+          // passages.js marks the passage a new comment is about.
+          section.dispatchEvent(new CustomEvent("comment:posted", { detail: { comment: added, sent } }));
+        }
         form.elements.body.value = "";
         reset();
         added.scrollIntoView({ block: "center" });
