@@ -636,6 +636,9 @@ def test_a_banned_author_can_comment_no_more(moderator, held, post):
         "/admin/moderation/bans/add/",
         {"comment": held.pk, "kind": "email", "duration": "forever"},
     )
+    # Its commit would tell every process to read the bans again; a test's
+    # changes never commit.
+    services.forget_bans()
 
     with pytest.raises(discussion.Refused):
         post("Back again", name="Linker", email="linker@example.org")

@@ -51,7 +51,7 @@ def take_the_desk_away(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0003_reviews_standings_bans_reports_audit"),
+        ("moderation", "0004_decisions_classifier"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
         ("wagtailcore", "0098_apitoken"),
         ("contenttypes", "0002_remove_content_type_name"),
