@@ -73,8 +73,6 @@ DONE = {
     "unpin": "unpinned",
 }
 
-HOME = {"url": "wagtailadmin_home", "label": "Home"}
-
 
 def _breadcrumbs(*items: tuple[str, str]) -> list[dict]:
     return [
