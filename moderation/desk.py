@@ -300,6 +300,12 @@ class QueueView(ModeratorsOnly, BaseListingView):
             reject_reasons=REJECT_REASONS,
             durations=[(k, label) for k, (label, _) in services.BAN_DURATIONS.items()],
             here=self.request.get_full_path(),
+            # Wagtail lets each user turn keyboard shortcuts off (Account).
+            shortcuts=getattr(
+                getattr(self.request.user, "wagtail_userprofile", None),
+                "keyboard_shortcuts",
+                True,
+            ),
         )
         return context
 

@@ -135,6 +135,20 @@ def test_the_pending_queue_lists_held_comments_with_their_reasons(
     assert "j" in page.select_one("#desk-keys").get_text()
 
 
+def test_the_keys_legend_follows_the_users_choice_of_shortcuts(moderator, held):
+    from wagtail.users.models import UserProfile
+
+    assert soup(moderator.get(DESK)).select_one("#desk-keys") is not None
+    profile = UserProfile.get_for_user(moderator.user)
+    profile.keyboard_shortcuts = False
+    profile.save()
+
+    page = soup(moderator.get(DESK))
+
+    assert page.select_one("#desk-keys") is None
+    assert page.select_one("script[data-no-shortcuts]") is not None
+
+
 def test_newest_first_twenty_to_a_page(moderator, post, settings):
     settings.DISCUSSION_MODERATION = "pre"
     comments = [post(f"Held comment number {n}") for n in range(23)]
@@ -844,6 +858,26 @@ def test_close_and_reopen_a_discussion_which_a_publication_keeps(
         ("close_discussion", "Flooded"),
         ("reopen_discussion", ""),
     ]
+
+
+def test_a_closed_discussion_stays_closed_when_a_newer_draft_is_published(
+    moderator, article
+):
+    article.title = "A new headline, saved as a draft"
+    draft = article.save_revision()
+    assert draft.pk != article.live_revision_id
+
+    send(
+        moderator,
+        "/admin/moderation/discussion/",
+        {"article": article.pk, "closed": "1"},
+    )
+    draft.refresh_from_db()
+    draft.publish()
+
+    published = ArticlePage.objects.get(pk=article.pk)
+    assert published.title == "A new headline, saved as a draft"
+    assert published.comments_closed
 
 
 # --- vote stuffing --------------------------------------------------------------------

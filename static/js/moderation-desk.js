@@ -20,7 +20,11 @@ function typing(target) {
   );
 }
 
+// Off when the moderator turned Wagtail's keyboard shortcuts off.
+const enabled = !document.querySelector("script[data-no-shortcuts]");
+
 document.addEventListener("keydown", (event) => {
+  if (!enabled) return;
   if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
   const key = event.key;
   if (key === "j" || key === "k") {
