@@ -337,6 +337,10 @@ MODERATION_REPORTS_PER_HOUR = env_int("MODERATION_REPORTS_PER_HOUR", 20)
 # Each process remembers recent comments for the repeat check this long, then reads
 # them afresh (in between it asks only for newer ones).
 MODERATION_RECENT_MEMO_SECONDS = env_int("MODERATION_RECENT_MEMO_SECONDS", 3)
+# Vote stuffing, as the desk flags it: more votes than this on one comment from one
+# IP hash, and votes cast within these minutes of a reader's first activity.
+MODERATION_VOTE_BURST = env_int("MODERATION_VOTE_BURST", 5)
+MODERATION_NEW_READER_MINUTES = env_int("MODERATION_NEW_READER_MINUTES", 10)
 
 # The classifier trained on moderators' decisions: off until this many decisions,
 # with at least MIN_EACH approved and MIN_EACH rejected; trained again every

@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from demo import content as demo_content
 from discussion.models import Comment
+from moderation.services import is_moderator
 from newsroom.models import ArticlePage, Author, SectionPage, SiteSettings
 
 # Every test starts from the demo site, loaded once for the module.
@@ -122,6 +123,13 @@ def test_demo_loader_prints_how_the_editor_logs_in(demo_site):
     assert "/admin/" in demo_site.output and "user: editor" in demo_site.output
     editor = get_user_model().objects.get(username="editor")
     assert editor.check_password(password) and editor.is_superuser
+
+
+def test_the_demo_editor_is_a_moderator(demo_site):
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.groups.filter(name="Moderators").exists()
+    assert is_moderator(editor)
+    assert editor.has_perm("wagtailadmin.access_admin")
 
 
 def test_editor_password_from_environment(settings, tmp_path, monkeypatch):

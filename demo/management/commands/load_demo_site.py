@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -29,6 +30,7 @@ from demo import content as demo
 from discussion.models import Comment, Passage
 from discussion.readers import Reader
 from discussion.services import cast_vote, post_comment
+from moderation.services import MODERATORS_GROUP
 from newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -339,6 +341,9 @@ class Command(BaseCommand):
             password = given
         else:
             password = None
+        # The editor moderates comments too (the moderators' desk in the admin).
+        moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+        User.objects.get(username=EDITOR_USERNAME).groups.add(moderators)
         self.stdout.write(f"Editor login: {login}  user: {EDITOR_USERNAME}")
         if given:
             self.stdout.write("  password: the one in TRIBUNE_EDITOR_PASSWORD")
