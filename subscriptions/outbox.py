@@ -8,11 +8,21 @@ Safe with any number of workers at once, and after any of them is killed:
 - A delivery is claimed by one conditional UPDATE (`state='pending'` →
   `sending`, with the worker's token), so two workers never hold the same one;
   on PostgreSQL the candidates are picked with SKIP LOCKED so they do not wait
-  on each other. A claim older than CLAIM_LEASE (its worker died) goes back to
-  the queue.
-- Sending and recording are separate steps: a worker killed between the SMTP
-  server's "250" and the record sends that one mail again after the lease, with
-  the same Message-ID. Everything else is sent exactly once.
+  on each other. A claim older than the lease (SUBSCRIPTIONS_CLAIM_LEASE_SECONDS:
+  its worker died) goes back to the queue, and a worker stops sending a batch
+  once half the lease has passed and gives back what is left, so a slow SMTP
+  server never lets a lease run out under a living worker.
+- Each mail is recorded as sent in a transaction of its own, right after the
+  SMTP server's "250" for it, before the next mail of the batch is offered. A
+  worker killed at any moment therefore leaves every accepted mail recorded,
+  except in one window: after the server wrote "250" for a mail and before the
+  UPDATE recording it has committed (one round trip to the database and a
+  commit, about a millisecond on one machine). A mail accepted in that window is
+  still `sending`, and is sent again when the lease runs out, with the same
+  Message-ID, which lets the receiving side drop the copy. SMTP has no way to
+  ask a server afterwards whether it took a message, so the window can be made
+  short, not closed. A worker killed anywhere else (fanning out, between mails,
+  or while the server has not yet answered) sends nothing twice.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ import logging
 import os
 import smtplib
 import socket
+import time
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
@@ -39,10 +50,12 @@ from .models import Delivery, Event, Subscription
 
 log = logging.getLogger(__name__)
 
-CLAIM_LEASE = timedelta(minutes=10)
 BATCH = 50
-FIRST_RETRY = 15  # seconds; each later wait is three times the one before...
-MAX_WAIT = 15 * 60  # ...up to this
+
+
+def lease() -> timedelta:
+    """How long a claim holds before its deliveries go back to the queue."""
+    return timedelta(seconds=settings.SUBSCRIPTIONS_CLAIM_LEASE_SECONDS)
 
 
 def worker_token() -> str:
@@ -289,7 +302,7 @@ def claim(token: str, *, limit: int = BATCH) -> list[Delivery]:
     """Takes up to `limit` due deliveries for the worker `token`."""
     now = timezone.now()
     Delivery.objects.filter(
-        state=Delivery.State.SENDING, claimed_at__lt=now - CLAIM_LEASE
+        state=Delivery.State.SENDING, claimed_at__lt=now - lease()
     ).update(state=Delivery.State.PENDING, claimed_by="")
     with transaction.atomic():
         due = _skip_locked(
@@ -318,8 +331,13 @@ def _is_permanent(error: Exception) -> bool:
 
 
 def retry_wait(attempts: int) -> int:
-    """Seconds before the next try, after `attempts` failed ones."""
-    return min(MAX_WAIT, FIRST_RETRY * 3 ** max(0, attempts - 1))
+    """Seconds before the next try, after `attempts` failed ones: the first
+    SUBSCRIPTIONS_RETRY_SECONDS, each later three times longer, up to
+    SUBSCRIPTIONS_RETRY_MAX_SECONDS."""
+    first = settings.SUBSCRIPTIONS_RETRY_SECONDS
+    return min(
+        settings.SUBSCRIPTIONS_RETRY_MAX_SECONDS, first * 3 ** max(0, attempts - 1)
+    )
 
 
 def _finish(delivery: Delivery, token: str, **changes) -> None:
@@ -368,8 +386,12 @@ def send_batch(
     sent = 0
     smtp = get_connection(fail_silently=False)
     shared = {} if shared is None else shared
+    give_back_at = time.monotonic() + lease().total_seconds() / 2
     try:
-        for delivery in deliveries:
+        for n, delivery in enumerate(deliveries):
+            if time.monotonic() > give_back_at:
+                _give_back(token, deliveries[n:])
+                break
             try:
                 message = mail.build_message(delivery, delivery.event, shared)
             except mail.Obsolete as reason:
@@ -401,6 +423,15 @@ def send_batch(
     finally:
         _close(smtp)
     return sent
+
+
+def _give_back(token: str, deliveries: list[Delivery]) -> None:
+    """Returns claimed deliveries not yet offered to the server to the queue."""
+    Delivery.objects.filter(
+        pk__in=[d.pk for d in deliveries],
+        claimed_by=token,
+        state=Delivery.State.SENDING,
+    ).update(state=Delivery.State.PENDING, claimed_by="")
 
 
 def _close(smtp) -> None:
