@@ -184,7 +184,7 @@ def subscribe(
     *,
     email: str,
     topic: str,
-    frequency: str = Subscription.Frequency.INSTANT,
+    frequency: str | None = None,
     user=None,
     checked_topic: bool = False,
 ) -> None:
@@ -192,12 +192,17 @@ def subscribe(
 
     A verified member subscribing their own address needs no confirmation;
     anyone else's request waits for the link mailed to the address (at most one
-    in SUBSCRIPTIONS_CONFIRM_QUIET). Returns nothing: the caller must answer the
-    same way whatever happened.
+    in SUBSCRIPTIONS_CONFIRM_QUIET). `frequency` None: the member's default
+    for new articles (their account page), or instant. Returns nothing: the
+    caller must answer the same way whatever happened.
     """
     email = normalise_address(email)
     if not checked_topic:
         topic = clean_topic(topic)
+    if frequency is None:
+        frequency = getattr(user, "article_frequency", "") or "instant"
+        if topic == REPLIES or topic.startswith("article:"):
+            frequency = Subscription.Frequency.INSTANT  # comments come as they are
     if frequency not in FREQUENCIES:
         raise SubscriptionError({"frequency": "Choose instant or daily."})
     own = _is_own_verified(user, email)
@@ -355,6 +360,33 @@ def stop(*, address: Address, subscription_id: int | None = None) -> int:
     return len(ids)
 
 
+def member_address(user) -> Address | None:
+    """The address a signed-in member proved is theirs, as kept here, or None."""
+    if not (user.email and getattr(user, "email_verified_at", None)):
+        return None
+    try:
+        email = normalise_address(user.email)
+    except SubscriptionError:
+        return None
+    return Address.objects.filter(email=email).first()
+
+
+def member_subscriptions(user) -> list[Subscription]:
+    """What a member's address follows (confirmed or waiting), oldest first."""
+    address = member_address(user)
+    if address is None:
+        return []
+    return list(address.subscriptions.filter(stopped_at__isnull=True).order_by("pk"))
+
+
+def stop_for_member(*, user, subscription_id: int | None = None) -> int:
+    """Stops one of a member's subscriptions, or all (None); see `stop`."""
+    address = member_address(user)
+    if address is None:
+        return 0
+    return stop(address=address, subscription_id=subscription_id)
+
+
 @dataclass(frozen=True)
 class Unsubscribe:
     address: Address
@@ -405,13 +437,17 @@ def comment_posted(comment, *, notify: str | None) -> None:
     stopped them.
     """
     raw, verified = author_email(comment)
+    user = comment.user if comment.user_id else None
+    if notify is None and user is not None:
+        # Not said (the API without "notify"): what the member chose as their
+        # default on their account page, which the comment form also starts with.
+        notify = user.comment_notify or None
     if not raw or notify == "none":
         return
     try:
         email = normalise_address(raw)
     except SubscriptionError:
         return  # an address we could never mail: the comment still counts
-    user = comment.user if comment.user_id else None
     topics = []
     if notify is None:
         if (
