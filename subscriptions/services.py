@@ -22,8 +22,11 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from discussion.models import Comment, Thread
 from newsroom.models import ArticlePage, Author, SectionPage
 from newsroom.services import live_article
 
@@ -466,12 +469,44 @@ def comment_posted(comment, *, notify: str | None) -> None:
 
 
 def comment_visible(comment) -> None:
-    """Puts a comment that everyone can now see in the outbox."""
+    """Puts a comment that everyone can now see in the outbox, unless nobody
+    could be told of it (most comments, on most sites): then nothing is
+    written, and the worker is not woken."""
+    if not _anyone_to_tell(comment):
+        return
     record_event(
         kind="comment.visible",
         payload={"comment_id": comment.pk},
         key=f"comment.visible:{comment.pk}",
     )
+
+
+def _anyone_to_tell(comment) -> bool:
+    """Whether anyone follows the comment's article, or gets replies and wrote
+    the comment it answers: one query on the topic index (and, for a reply,
+    one for the address of the comment it answers). It may say yes when in the
+    end nobody is told (the only follower is the author): the worker decides
+    who is."""
+    # The article's topic from the comment's thread in the same query (the
+    # thread itself is not loaded here).
+    article_topic = Thread.objects.filter(pk=comment.thread_id).values_list(
+        Concat(Value("article:"), Cast("article_id", CharField())), flat=True
+    )
+    wanted = Q(topic__in=article_topic)
+    if comment.parent_id:
+        parent = (
+            Comment.objects.filter(pk=comment.parent_id)
+            .values_list("user__email", "guest_email")
+            .first()
+        )
+        raw = (parent[0] or parent[1]) if parent else ""
+        try:
+            email = normalise_address(raw) if raw else ""
+        except SubscriptionError:
+            email = ""
+        if email:
+            wanted |= Q(topic=REPLIES, address__email=email)
+    return Subscription.objects.active().filter(wanted).exists()
 
 
 # --- new articles (from Wagtail's page_published, see signals.py) ------------------
