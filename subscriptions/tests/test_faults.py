@@ -4,9 +4,12 @@ in the middle of a batch and started again, the server back up. Every expected
 mail arrives exactly once, counted by recipient and Message-ID at a real SMTP
 server (aiosmtpd).
 
-The worker processes share the test's database, so these run on PostgreSQL (the
-SQLite test database lives in the test process's memory). Leases and retries
-are shortened through the settings the worker reads from its environment.
+On PostgreSQL the workers share the test's database, and a second worker runs
+beside the first. SQLite's test database lives in the test process's memory, so
+there the whole site runs in processes of its own on a file of its own: one
+migrates and fills it, one posts the comments, the workers send, and the test
+reads the file. Leases and retries are shortened through the settings the
+worker reads from its environment.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import email
 import os
 import queue
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
+from contextlib import closing
 from email.policy import default as default_policy
 from pathlib import Path
 
@@ -34,9 +39,7 @@ from django.utils import timezone
 from accounts.tests.fixtures import _free_port
 from discussion import services as discussion
 from discussion.tests.fixtures import guest
-from subscriptions.models import Address, Delivery, Subscription
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from subscriptions.models import Address, Subscription
 
 LEASE = 3  # seconds: a dead worker's mail goes back to the queue this soon
 RETRY = 1  # seconds before the first retry
@@ -44,12 +47,11 @@ READERS, COMMENTS = 24, 4
 STALL_AT = 30  # the SMTP server holds the 31st mail, mid-batch (BATCH is 50)
 
 
-@pytest.fixture(autouse=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip(
-            "worker processes share the test database: run on PostgreSQL "
-            "(TEST_DATABASE_URL)"
+            "workers share the test database on PostgreSQL (TEST_DATABASE_URL); "
+            "test_the_same_on_sqlite runs the site in processes of its own"
         )
 
 
@@ -108,20 +110,14 @@ class SmtpSwitch:
 
 class Workers:
     """`manage.py db_worker` processes, each in a session of its own, on the
-    test's database; stopped (only they) when the test ends."""
+    database at `database_url`; stopped (only they) when the test ends."""
 
-    def __init__(self, tmp_path: Path, smtp_port: int) -> None:
-        db = connection.settings_dict
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        url = (
-            f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
+    def __init__(self, tmp_path: Path, smtp_port: int, database_url: str) -> None:
         drop = {"REDIS_URL", "SITE_URL", "HOST", "PORT", "TASKS_BACKEND"}
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in drop},
             "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": url,
+            "DATABASE_URL": database_url,
             "DATABASE_CONN_MAX_AGE": "0",
             "TRIBUNE_VAR_DIR": str(tmp_path / "var"),
             "SECRET_KEY": django_settings.SECRET_KEY,
@@ -158,6 +154,18 @@ class Workers:
         self.processes.append(process)
         return process
 
+    def manage(self, *command: str) -> str:
+        """Runs `manage.py command` on the same database, to completion."""
+        return subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=django_settings.BASE_DIR,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        ).stdout
+
     def kill(self, pid: int) -> None:
         """SIGKILL: no handler runs, nothing is cleaned up."""
         [process] = [p for p in self.processes if p.pid == pid]
@@ -174,28 +182,149 @@ class Workers:
         return self.log.read_text() if self.log.exists() else ""
 
 
-def wait_for(condition, what: str, workers: Workers, timeout: float = 30) -> None:
+class Store:
+    """What the test reads of the deliveries, in SQL: through the test's own
+    connection (PostgreSQL), or straight from the SQLite file the processes
+    share."""
+
+    def __init__(self, sqlite_file: Path | None = None) -> None:
+        self.sqlite_file = sqlite_file
+
+    def rows(self, sql: str, *params) -> list[tuple]:
+        if self.sqlite_file is None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        with closing(sqlite3.connect(self.sqlite_file, timeout=20)) as db:
+            return db.execute(sql.replace("%s", "?"), params).fetchall()
+
+    def count(self, where: str, *params) -> int:
+        sql = f"SELECT COUNT(*) FROM subscriptions_delivery WHERE {where}"
+        return self.rows(sql, *params)[0][0]
+
+    def states(self) -> Counter:
+        return Counter(self.rows("SELECT state, attempts FROM subscriptions_delivery"))
+
+    def sent_mails(self) -> set[tuple[str, str]]:
+        return set(
+            self.rows(
+                "SELECT a.email, d.message_id FROM subscriptions_delivery d"
+                " JOIN subscriptions_address a ON a.id = d.address_id"
+            )
+        )
+
+
+def wait_for(
+    condition, what: str, workers: Workers, store: Store, timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            from django_tasks_db.models import DBTaskResult
-
-            from subscriptions.models import Event
-
-            state = (
-                Counter(DBTaskResult.objects.values_list("status", flat=True)),
-                list(Event.objects.values_list("kind", "state")),
-                Counter(Delivery.objects.values_list("state", "attempts")),
-            )
             pytest.fail(
-                f"gave up waiting for {what}: {state}\n{workers.output()[-3000:]}"
+                f"gave up waiting for {what}: {store.states()}\n"
+                f"{workers.output()[-3000:]}"
             )
         time.sleep(0.1)
 
 
+def kill_a_worker_mid_batch(sink: StallingSink, workers: Workers, store: Store):
+    """Waits for a mail offered by a worker that has more of its batch in hand
+    (taken, not yet recorded); has the server hold it, kills that worker, and
+    lets the server refuse the held mail."""
+    for _ in range(READERS * COMMENTS):
+        try:
+            message_id = sink.offers.get(timeout=60)
+        except queue.Empty:
+            pytest.fail(f"no mail was offered\n{workers.output()[-3000:]}")
+        # <delivery.PK.EVENT@domain> (subscriptions.mail.message_id)
+        pk = int(message_id.strip("<>").split(".")[1])
+        [(token,)] = store.rows(
+            "SELECT claimed_by FROM subscriptions_delivery"
+            " WHERE id = %s AND state = 'sending'",
+            pk,
+        )
+        if store.count("claimed_by = %s AND state = 'sending'", token) > 1:
+            sink.answers.put("hold")
+            # The worker's other senders record what the server took before
+            # the hold, then wait on their next mail: the kill finds none of
+            # them between a "250" and its record (the window the module
+            # docstring of subscriptions.outbox describes).
+            time.sleep(0.5)
+            workers.kill(int(token.split(":")[1]))
+            sink.release.set()
+            return
+        sink.answers.put("take")
+    pytest.fail("no worker had more than one mail in hand")
+
+
+def outage_then_recovery(comments_arrive, sink, smtp, workers, store, *, running):
+    """Comments arrive while SMTP is down; SMTP comes back; the worker holding
+    the mail the server stalls on is killed mid-batch and started again; then
+    every mail arrived once."""
+    for _ in range(running):
+        workers.start()
+    comments_arrive()
+    expected = READERS * COMMENTS
+    wait_for(
+        lambda: store.count("attempts >= 1 AND state = 'pending'") == expected,
+        "every mail to have met the outage",
+        workers,
+        store,
+    )
+    assert sink.received == []
+
+    smtp.start()
+    kill_a_worker_mid_batch(sink, workers, store)
+    workers.start()
+
+    wait_for(
+        lambda: store.count("state = 'sent'") == expected,
+        "every mail to be sent",
+        workers,
+        store,
+    )
+    assert store.count("state <> 'sent'") == 0
+    sent = store.sent_mails()
+    assert len(sent) == expected
+    assert Counter(sink.received).most_common(1)[0][1] == 1, "a mail arrived twice"
+    assert set(sink.received) == sent
+    per_reader = Counter(recipient for recipient, _ in sink.received)
+    assert set(per_reader.values()) == {COMMENTS}
+
+
 @pytest.fixture
-def fault_rig(article, settings, tmp_path):
-    """Followers of the article, the SMTP server (down), and worker processes."""
+def rig(tmp_path):
+    """The SMTP server (down) and a way to start workers on `database_url`."""
+    sink = StallingSink(STALL_AT)
+    smtp = SmtpSwitch(sink)
+    made: list[Workers] = []
+
+    def workers(database_url: str) -> Workers:
+        made.append(Workers(tmp_path, smtp.port, database_url))
+        return made[-1]
+
+    try:
+        yield sink, smtp, workers
+    finally:
+        sink.release.set()
+        for each in made:
+            each.stop_all()
+        smtp.stop()
+
+
+def shared_database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.fixture
+def followed_article(article, settings):
+    """The article and its followers, in the test's (PostgreSQL) database."""
+    _postgresql_only()
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
@@ -208,116 +337,85 @@ def fault_rig(article, settings, tmp_path):
         Subscription.objects.create(
             address=address, topic=f"article:{article.pk}", confirmed_at=now
         )
-    sink = StallingSink(STALL_AT)
-    smtp = SmtpSwitch(sink)
-    workers = Workers(tmp_path, smtp.port)
-    try:
-        yield sink, smtp, workers
-    finally:
-        sink.release.set()
-        workers.stop_all()
-        smtp.stop()
+
+    def comments_arrive() -> None:
+        for n in range(COMMENTS):
+            discussion.post_comment(
+                article=article,
+                reader=guest(),
+                body=f"Comment {n} while the mail server is down.",
+                name="Asher",
+                email=f"writer{n}@example.org",
+            )
+
+    return comments_arrive
 
 
-def comments_arrive(article) -> None:
-    for n in range(COMMENTS):
-        discussion.post_comment(
-            article=article,
-            reader=guest(),
-            body=f"Comment {n} while the mail server is down.",
-            name="Asher",
-            email=f"writer{n}@example.org",
-        )
-
-
-def kill_a_worker_mid_batch(sink: StallingSink, workers: Workers) -> None:
-    """Waits for a mail offered by a worker that has more of its batch in hand
-    (taken, not yet recorded); has the server hold it, kills that worker, and
-    lets the server refuse the held mail."""
-    for _ in range(READERS * COMMENTS):
-        try:
-            message_id = sink.offers.get(timeout=60)
-        except queue.Empty:
-            pytest.fail(f"no mail was offered\n{workers.output()[-3000:]}")
-        # <delivery.PK.EVENT@domain> (subscriptions.mail.message_id)
-        pk = int(message_id.strip("<>").split(".")[1])
-        delivery = Delivery.objects.get(pk=pk, state=Delivery.State.SENDING)
-        in_hand = Delivery.objects.filter(
-            claimed_by=delivery.claimed_by, state=Delivery.State.SENDING
-        ).count()
-        if in_hand > 1:
-            sink.answers.put("hold")
-            # The worker's other senders record what the server took before
-            # the hold, then wait on their next mail: the kill finds none of
-            # them between a "250" and its record (the window the module
-            # docstring of subscriptions.outbox describes).
-            time.sleep(0.5)
-            workers.kill(int(delivery.claimed_by.split(":")[1]))
-            sink.release.set()
-            return
-        sink.answers.put("take")
-    pytest.fail("no worker had more than one mail in hand")
-
-
-def assert_each_mail_arrived_once(sink: StallingSink) -> None:
-    expected = {
-        (address, message_id)
-        for address, message_id in Delivery.objects.values_list(
-            "address__email", "message_id"
-        )
-    }
-    assert len(expected) == READERS * COMMENTS
-    assert Counter(sink.received).most_common(1)[0][1] == 1, "a mail arrived twice"
-    assert set(sink.received) == expected
-    per_reader = Counter(recipient for recipient, _ in sink.received)
-    assert set(per_reader.values()) == {COMMENTS}
-
-
-def outage_then_recovery(article, sink, smtp, workers, *, running: int) -> None:
-    """Comments arrive while SMTP is down; SMTP comes back; the worker holding
-    the mail the server stalls on is killed mid-batch and started again."""
-    for _ in range(running):
-        workers.start()
-    comments_arrive(article)
-    expected = READERS * COMMENTS
-    wait_for(
-        lambda: (
-            Delivery.objects.filter(attempts__gte=1, state="pending").count()
-            == expected
-        ),
-        "every mail to have met the outage",
-        workers,
-    )
-    assert sink.received == []
-
-    smtp.start()
-    kill_a_worker_mid_batch(sink, workers)
-    workers.start()
-
-    wait_for(
-        lambda: Delivery.objects.filter(state="sent").count() == expected,
-        "every mail to be sent",
-        workers,
-    )
-    assert Delivery.objects.exclude(state="sent").count() == 0
-
-
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("running", [1, 2], ids=["one-worker", "two-workers"])
 def test_an_outage_and_a_killed_worker_lose_nothing_and_send_nothing_twice(
-    article, fault_rig
+    followed_article, rig, running
 ):
-    sink, smtp, workers = fault_rig
+    sink, smtp, workers = rig
 
-    outage_then_recovery(article, sink, smtp, workers, running=1)
+    outage_then_recovery(
+        followed_article,
+        sink,
+        smtp,
+        workers(shared_database_url()),
+        Store(),
+        running=running,
+    )
 
-    assert_each_mail_arrived_once(sink)
+
+SEED = """
+from django.utils import timezone
+from newsroom.tests.fixtures import (
+    build_home_page, create_article, make_author, make_section,
+)
+from subscriptions.models import Address, Subscription
+article = create_article(
+    make_section(build_home_page(), "Analysis"), make_author(), "Open for discussion"
+)
+now = timezone.now()
+for n in range({readers}):
+    address = Address.objects.create(email=f"reader{{n}}@example.org", confirmed_at=now)
+    Subscription.objects.create(
+        address=address, topic=f"article:{{article.pk}}", confirmed_at=now
+    )
+print(article.pk)
+"""
+
+POST = """
+from discussion import services
+from discussion.readers import Reader
+from newsroom.models import ArticlePage
+article = ArticlePage.objects.get(pk={article})
+for n in range({comments}):
+    services.post_comment(
+        article=article,
+        reader=Reader(key=f"g:writer{{n}}", ip_hash=f"ip{{n}}"),
+        body=f"Comment {{n}} while the mail server is down.",
+        name="Asher",
+        email=f"writer{{n}}@example.org",
+    )
+"""
 
 
-@pytest.mark.postgres
-def test_the_same_with_two_workers_at_once(article, fault_rig):
-    sink, smtp, workers = fault_rig
+def test_the_same_on_sqlite(rig, tmp_path):
+    sink, smtp, workers = rig
+    database = tmp_path / "site.sqlite3"
+    site = workers(f"sqlite:///{database}")
+    site.manage("migrate", "--verbosity", "0")
+    article = site.manage("shell", "-c", SEED.format(readers=READERS)).split()[-1]
 
-    outage_then_recovery(article, sink, smtp, workers, running=2)
-
-    assert_each_mail_arrived_once(sink)
-    # The mails the killed worker had taken left from another process.
-    assert len({p.pid for p in workers.processes}) == 3
+    outage_then_recovery(
+        lambda: site.manage(
+            "shell", "-c", POST.format(article=article, comments=COMMENTS)
+        ),
+        sink,
+        smtp,
+        site,
+        Store(database),
+        running=1,
+    )
