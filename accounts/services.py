@@ -235,3 +235,12 @@ def set_notification_defaults(
     user.comment_notify = comment_notify
     user.article_frequency = article_frequency
     return user
+
+
+def replies_stopped(*, email: str) -> None:
+    """The member at `email` stopped mail about replies to their comments: their
+    comment form stops offering it first (unless they chose "all" themselves,
+    which they change on their page)."""
+    User.objects.filter(
+        email__iexact=email, comment_notify__in=["", User.CommentNotify.REPLIES]
+    ).update(comment_notify=User.CommentNotify.NONE)

@@ -26,6 +26,7 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from accounts import services as accounts
 from discussion.models import Comment, Thread
 from newsroom.models import ArticlePage, Author, SectionPage
 from newsroom.services import live_article
@@ -349,8 +350,13 @@ def stop(*, address: Address, subscription_id: int | None = None) -> int:
     subscriptions = address.subscriptions.filter(stopped_at__isnull=True)
     if subscription_id is not None:
         subscriptions = subscriptions.filter(pk=subscription_id)
-    ids = list(subscriptions.values_list("pk", flat=True))
+    running = dict(subscriptions.values_list("pk", "topic"))
+    ids = list(running)
     Subscription.objects.filter(pk__in=ids).update(stopped_at=timezone.now())
+    if REPLIES in running.values():
+        # Or the comment form would offer replies again, first, to a member
+        # who just said no to them.
+        accounts.replies_stopped(email=address.email)
     waiting = Delivery.objects.filter(
         address=address, state__in=[Delivery.State.PENDING, Delivery.State.HELD]
     ).exclude(subscription__isnull=True)

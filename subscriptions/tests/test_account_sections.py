@@ -196,3 +196,25 @@ def test_a_members_new_article_subscription_uses_their_frequency(reader):
 
     frequencies = dict(Subscription.objects.values_list("address__email", "frequency"))
     assert frequencies == {"ada@example.org": "daily", "other@example.org": "instant"}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "after"),
+    [
+        pytest.param("", "none", id="unset"),
+        pytest.param("replies", "none", id="replies"),
+        pytest.param("all", "all", id="all-kept"),
+    ],
+)
+def test_stopping_replies_stops_the_comment_form_offering_them_first(
+    client, reader, following, chosen, after
+):
+    (_, replies_sub), _ = following
+    reader.comment_notify = chosen
+    reader.save()
+    client.force_login(reader)
+
+    client.post(STOP, {"stop": str(replies_sub.pk)})
+
+    reader.refresh_from_db()
+    assert reader.comment_notify == after
