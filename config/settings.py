@@ -376,6 +376,15 @@ SUBSCRIPTIONS_REQUESTS_PER_HOUR_PER_IP = env_int(
 )
 # A mail still failing this long after its event is given up (and recorded).
 SUBSCRIPTIONS_GIVE_UP_AFTER = 24 * 3600
+# A failed send is tried again after this many seconds, then three times longer
+# each time, up to the cap.
+SUBSCRIPTIONS_RETRY_SECONDS = env_int("SUBSCRIPTIONS_RETRY_SECONDS", 15)
+SUBSCRIPTIONS_RETRY_MAX_SECONDS = env_int("SUBSCRIPTIONS_RETRY_MAX_SECONDS", 900)
+# Mail a worker took and has not recorded this long after (the worker died) goes
+# back to the queue; a worker gives back what it has not sent after half of it.
+SUBSCRIPTIONS_CLAIM_LEASE_SECONDS = env_int("SUBSCRIPTIONS_CLAIM_LEASE_SECONDS", 600)
+# Batches of mail each worker sends at once, each over its own SMTP connection.
+SUBSCRIPTIONS_SENDERS = env_int("SUBSCRIPTIONS_SENDERS", 4)
 # Daily-digest subscribers get their mail at this hour (0-23, in TIME_ZONE).
 SUBSCRIPTIONS_DIGEST_HOUR = env_int("SUBSCRIPTIONS_DIGEST_HOUR", 7)
 # A reader gets at most this many comment mails an hour from one article; the rest
