@@ -20,7 +20,7 @@ from discussion.tests.test_api import GOOD, comments_url, post_json
 from discussion.tests.test_pages import form, post_url
 from moderation import services
 from moderation.models import Action, Ban, Report, Review, Standing
-from subscriptions.models import Address, Event
+from subscriptions.models import Address, Event, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,13 @@ def test_in_pre_moderation_a_comment_waits_unseen_and_appears_once_approved(
     settings.DISCUSSION_MODERATION = "pre"
     author, stranger = api_client(), Client()
     stranger.get(article.url)  # the page is cached before the comment comes
+    Subscription.objects.create(  # someone follows the article
+        address=Address.objects.create(
+            email="follower@example.org", confirmed_at=timezone.now()
+        ),
+        topic=f"article:{article.pk}",
+        confirmed_at=timezone.now(),
+    )
 
     response = post_json(
         author, comments_url(article), {**GOOD, "body": "A held thought"}
