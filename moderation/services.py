@@ -26,7 +26,7 @@ from discussion import services as discussion
 from discussion.models import Comment
 from discussion.readers import Reader, over_limit
 from pagecache.generations import version
-from subscriptions.services import is_confirmed_address
+from subscriptions.services import is_confirmed_address, send_notice
 
 from . import classifier, pipeline
 from .models import BANS, Action, Ban, Report, Review, Standing
@@ -374,6 +374,7 @@ def decide(*, comment_id: int, action: str, moderator, reason: str = "") -> Comm
                 )
                 if review.queue != Review.Queue.REJECTED and action == "reject":
                     _count_rejection(review.identity)
+                    send_statement_of_reasons(comment, reason)
                 review.queue = (
                     Review.Queue.SPAM if action == "spam" else Review.Queue.REJECTED
                 )
@@ -391,6 +392,45 @@ def decide(*, comment_id: int, action: str, moderator, reason: str = "") -> Comm
         if action not in ("pin", "unpin"):
             transaction.on_commit(_retrain_if_due)
     return comment
+
+
+def send_statement_of_reasons(comment: Comment, reason: str) -> bool:
+    """Tells the author of a rejected comment what was decided and why, by mail
+    through the notifications outbox (in the decision's transaction), when their
+    address is one they proved is theirs: a member's checked account address, or
+    a guest's address confirmed for subscriptions. Once per comment."""
+    if comment.user_id:
+        user = comment.user
+        email, verified = user.email, bool(user.email and user.email_verified_at)
+        if not verified:
+            return False
+    else:
+        email, verified = comment.guest_email, False
+    if not email:
+        return False
+    article = comment.thread.article
+    title = " ".join(article.title.split())
+    words = " ".join(comment.body_source.split())
+    if len(words) > 400:
+        words = words[:400].rsplit(" ", 1)[0] + " …"
+    paragraphs = [
+        f"A moderator has removed the comment you posted on “{title}” on "
+        f"{comment.created_at.day} {comment.created_at:%B %Y}. It is no longer "
+        "shown on the site.",
+        f"The reason: {reason or 'it broke the rules of the discussion.'}",
+        f"What you wrote: “{words}”",
+        "You can go on commenting; comments that keep to the rules are published.",
+    ]
+    if settings.SUBSCRIPTIONS_REPLY_TO:
+        paragraphs.append("If you think this was a mistake, answer this e-mail.")
+    event = send_notice(
+        email=email,
+        subject=f"Your comment on “{title}” was removed",
+        paragraphs=paragraphs,
+        key=f"moderation.statement:{comment.pk}",
+        verified=verified,
+    )
+    return event is not None
 
 
 def _retrain_if_due() -> None:

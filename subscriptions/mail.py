@@ -372,7 +372,24 @@ def _digest(delivery: Delivery, event: Event, shared: dict) -> Rendered:
     return Rendered(subject, text, html, _list_headers(links))
 
 
+def _notice(delivery: Delivery, event: Event, shared: dict) -> Rendered:
+    """A one-off notice (moderation's statement of reasons): its subject and
+    paragraphs as the sender wrote them, in the site's look."""
+    links = _links(delivery.address, None)
+    subject, text, html = _render(
+        "notice",
+        {
+            "subject": event.payload.get("subject", ""),
+            "paragraphs": event.payload.get("paragraphs", []),
+            **links,
+        },
+        shared,
+    )
+    return Rendered(subject, text, html, {})
+
+
 RENDERERS = {
+    services.NOTICE: _notice,
     "address.confirm": _confirmation,
     "comment.visible": _comment,
     "article.published": _article,

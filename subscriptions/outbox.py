@@ -50,7 +50,7 @@ from discussion.models import Comment
 from newsroom.models import ArticlePage
 
 from . import mail, services
-from .models import Delivery, Event, Subscription
+from .models import Address, Delivery, Event, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +293,15 @@ def _digest_recipients(event: Event) -> dict[int, int | None]:
     return _followers(sorted(topics), Subscription.Frequency.DAILY)
 
 
+def _notice_recipients(event: Event) -> dict[int, int | None]:
+    """A notice's one reader, while their address is still confirmed."""
+    address_id = event.payload.get("address_id")
+    confirmed = Address.objects.filter(pk=address_id, confirmed_at__isnull=False)
+    return {address_id: None} if confirmed.exists() else {}
+
+
 RECIPIENTS = {
+    services.NOTICE: _notice_recipients,
     "address.confirm": _confirmation_recipients,
     "comment.visible": _comment_recipients,
     "article.published": _article_recipients,

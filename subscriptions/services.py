@@ -623,3 +623,42 @@ def is_confirmed_address(email: str) -> bool:
     except SubscriptionError:
         return False
     return Address.objects.filter(email=email, confirmed_at__isnull=False).exists()
+
+
+# --- notices (moderation's statements of reasons) -----------------------------------
+NOTICE = "notice"
+
+
+def send_notice(
+    *, email: str, subject: str, paragraphs: list[str], key: str, verified: bool = False
+) -> Event | None:
+    """Puts a one-off notice to one reader in the outbox (in the current
+    transaction): moderation's statement of reasons, say.
+
+    It goes only to an address that proved it is its owner's: confirmed here, or
+    `verified` by the caller (a member's checked account address, which then
+    counts as confirmed). Otherwise nothing is sent and None is returned. With
+    the same `key`, the notice is sent once.
+    """
+    try:
+        email = normalise_address(email)
+    except SubscriptionError:
+        return None
+    address = Address.objects.filter(email=email).first()
+    if verified and (address is None or not address.is_confirmed):
+        address = _address(email)
+        Address.objects.filter(pk=address.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now()
+        )
+        address.refresh_from_db()
+    if address is None or not address.is_confirmed:
+        return None
+    return record_event(
+        kind=NOTICE,
+        payload={
+            "address_id": address.pk,
+            "subject": subject,
+            "paragraphs": [str(paragraph) for paragraph in paragraphs],
+        },
+        key=key,
+    )
