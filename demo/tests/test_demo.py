@@ -143,3 +143,13 @@ def test_editor_password_from_environment(settings, tmp_path, monkeypatch):
     editor = get_user_model().objects.get(username="editor")
     assert editor.check_password("correct horse battery")
     assert not (tmp_path / "editor_password").exists()
+
+
+def test_the_moderators_desk_has_held_comments_to_decide(demo_site, client):
+    held = Comment.objects.filter(state=Comment.State.PENDING)
+
+    assert held.count() == 2
+    assert all(comment.review.reasons for comment in held)
+    flagship = held.first().thread.article
+    page = client.get(flagship.url).content.decode()
+    assert all(comment.body_source[:30] not in page for comment in held)

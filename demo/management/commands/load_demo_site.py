@@ -132,6 +132,7 @@ class Command(BaseCommand):
             authors = self.authors()
             created = self.articles(sections, authors)
             self.discussion()
+            self.held_comments()
             self.ratings()
         if created:
             call_command("update_index", verbosity=0)
@@ -304,6 +305,22 @@ class Command(BaseCommand):
             )
             for _ in range(spec.get("up_votes", 0)):
                 cast_vote(comment_id=comment.pk, reader=first_reader, value=1)
+
+    def held_comments(self) -> None:
+        """Comments the checks hold, so the moderators' desk has work to show."""
+        flagship = ArticlePage.objects.get(slug=demo.ARTICLES[0]["slug"])
+        if Comment.objects.filter(
+            thread__article_id=flagship.pk, state=Comment.State.PENDING
+        ).exists():
+            return
+        for n, spec in enumerate(demo.HELD_COMMENTS, start=1):
+            post_comment(
+                article=flagship,
+                reader=Reader(key=f"g:demo-held-{n}", ip_hash="demo-2"),
+                body=spec["body"],
+                name=spec["name"],
+                email=spec["email"],
+            )
 
     def ratings(self) -> None:
         """A few readers' ratings of the flagship (the seed's "Article Rating")."""
