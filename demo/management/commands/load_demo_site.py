@@ -316,7 +316,7 @@ class Command(BaseCommand):
         for n, spec in enumerate(demo.HELD_COMMENTS, start=1):
             post_comment(
                 article=flagship,
-                reader=Reader(key=f"g:demo-held-{n}", ip_hash="demo-2"),
+                reader=Reader(key=f"g:demo-held-{n}", ip_hash=f"demo-held-{n}"),
                 body=spec["body"],
                 name=spec["name"],
                 email=spec["email"],
