@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "moderation",
     "privacy",
+    "transfer",
     "demo",
     "server",
     "wagtail.contrib.settings",
