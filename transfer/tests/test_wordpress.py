@@ -32,6 +32,7 @@ THEME_UNIT_TEST = (
 if not THEME_UNIT_TEST.exists():  # a worktree beside main
     THEME_UNIT_TEST = Path("/work/shared/data/themeunittestdata.wordpress.xml")
 WPDISCUZ = DATA / "wpdiscuz.xml"
+NO_EMAIL = "no e-mail address in the export (fine: bylines need none)"
 
 
 def run(path, *args) -> dict:
@@ -253,7 +254,7 @@ def test_statuses_authors_pages_and_skips_of_the_wpdiscuz_site(imported):
     assert report["kinds"]["post"]["skipped_why"] == {"status trash": 1}
     assert report["kinds"]["author"] == {
         "found": 2, "imported": 2, "updated": 0, "skipped": 0, "failed": 0,
-        "imported_why": {"no e-mail address in the export (fine: bylines need none)": 1},
+        "imported_why": {NO_EMAIL: 1},
     }  # fmt: skip
 
 
