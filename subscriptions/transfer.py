@@ -33,7 +33,12 @@ def exported_subscriptions() -> Iterator[dict]:
 
 
 def import_subscription(
-    *, email: str, topic: str, frequency: str, confirmed_at: datetime | None
+    *,
+    email: str,
+    topic: str,
+    frequency: str,
+    confirmed_at: datetime | None,
+    created_at: datetime | None = None,
 ) -> bool:
     """Adds a confirmed subscription (and its confirmed address) unless the
     address already follows the topic. Returns whether one was added."""
@@ -54,5 +59,6 @@ def import_subscription(
             if frequency in Subscription.Frequency.values
             else Subscription.Frequency.INSTANT,
             confirmed_at=confirmed_at,
+            created_at=created_at or timezone.now(),
         )
     return True
