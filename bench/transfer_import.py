@@ -10,7 +10,7 @@ resident memory of that process), and runs it again on the same file (nothing
 left to do). PostgreSQL uses `tribune_transfer_bench` at BENCH_PG_URL
 (default postgres://postgres@127.0.0.1:5432/tribune_transfer_bench), dropped
 and made again. Writes bench/results/transfer-latest.md.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -36,13 +36,20 @@ WORDS = (
 ).split()
 
 
+def say(*parts) -> None:
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+    sys.stdout.flush()
+
+
 def sentence(rng: random.Random, n: int = 14) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
 def generate(path: Path, posts: int, comments: int, seed: int = 7) -> None:
     rng = random.Random(seed)
-    per_post = [comments // posts + (1 if i < comments % posts else 0) for i in range(posts)]
+    per_post = [
+        comments // posts + (1 if i < comments % posts else 0) for i in range(posts)
+    ]
     comment_id = 0
     with open(path, "w", encoding="utf-8") as out:
         w = out.write
@@ -57,15 +64,15 @@ def generate(path: Path, posts: int, comments: int, seed: int = 7) -> None:
         for n in range(5):
             w(f"<wp:author><wp:author_login>writer{n}</wp:author_login>"
               f"<wp:author_email>writer{n}@bench.example</wp:author_email>"
-              f"<wp:author_display_name>Writer {n}</wp:author_display_name></wp:author>\n")  # fmt: skip
+              f"<wp:author_display_name>Writer {n}</wp:author_display_name></wp:author>\n")  # fmt: skip  # noqa: E501
         for n in range(20):
             w(f"<wp:category><wp:term_id>{n + 1}</wp:term_id><wp:category_nicename>"
-              f"section-{n}</wp:category_nicename><wp:cat_name>Section {n}</wp:cat_name>"
+              f"section-{n}</wp:category_nicename><wp:cat_name>Section {n}</wp:cat_name>"  # noqa: E501
               "</wp:category>\n")  # fmt: skip
         for p in range(posts):
             post_id = 1000 + p
             body = "".join(
-                f"<h2>{sentence(rng, 4)}</h2>\n\n<p>{sentence(rng)} {sentence(rng)}</p>\n\n"
+                f"<h2>{sentence(rng, 4)}</h2>\n\n<p>{sentence(rng)} {sentence(rng)}</p>\n\n"  # noqa: E501
                 for _ in range(4)
             )
             day = 1 + p % 28
@@ -78,9 +85,13 @@ def generate(path: Path, posts: int, comments: int, seed: int = 7) -> None:
             w(f"<wp:post_id>{post_id}</wp:post_id>\n")
             w(f"<wp:post_date_gmt>2020-01-{day:02d} 10:00:00</wp:post_date_gmt>\n")
             w("<wp:comment_status>open</wp:comment_status>\n")
-            w(f"<wp:post_name>post-{p}</wp:post_name>\n<wp:status>publish</wp:status>\n")
+            w(
+                f"<wp:post_name>post-{p}</wp:post_name>\n<wp:status>publish</wp:status>\n"
+            )
             w("<wp:post_type>post</wp:post_type>\n")
-            w(f'<category domain="category" nicename="section-{p % 20}">Section {p % 20}</category>\n')
+            w(
+                f'<category domain="category" nicename="section-{p % 20}">Section {p % 20}</category>\n'  # noqa: E501
+            )
             w("<wp:postmeta><wp:meta_key>wpdiscuz_post_rating</wp:meta_key>"
               "<wp:meta_value>4.2</wp:meta_value></wp:postmeta>\n"
               "<wp:postmeta><wp:meta_key>wpdiscuz_post_rating_count</wp:meta_key>"
@@ -100,10 +111,10 @@ def generate(path: Path, posts: int, comments: int, seed: int = 7) -> None:
                 w("<wp:comment>"
                   f"<wp:comment_id>{comment_id}</wp:comment_id>"
                   f"<wp:comment_author>Reader {comment_id % 997}</wp:comment_author>"
-                  f"<wp:comment_author_email>reader{comment_id % 997}@bench.example</wp:comment_author_email>"
-                  f"<wp:comment_date_gmt>2020-01-{day:02d} 12:00:00</wp:comment_date_gmt>"
-                  f"<wp:comment_content><![CDATA[{sentence(rng, 25)}\n\n{sentence(rng)}]]></wp:comment_content>"
-                  f"<wp:comment_approved>{'1' if comment_id % 50 else '0'}</wp:comment_approved>"
+                  f"<wp:comment_author_email>reader{comment_id % 997}@bench.example</wp:comment_author_email>"  # noqa: E501
+                  f"<wp:comment_date_gmt>2020-01-{day:02d} 12:00:00</wp:comment_date_gmt>"  # noqa: E501
+                  f"<wp:comment_content><![CDATA[{sentence(rng, 25)}\n\n{sentence(rng)}]]></wp:comment_content>"  # noqa: E501
+                  f"<wp:comment_approved>{'1' if comment_id % 50 else '0'}</wp:comment_approved>"  # noqa: E501
                   f"<wp:comment_parent>{parent}</wp:comment_parent>"
                   "<wp:commentmeta><wp:meta_key>wpdiscuz_votes_seperate</wp:meta_key>"
                   f'<wp:meta_value><![CDATA[a:2:{{s:4:"like";i:{like};s:7:"dislike";i:{dislike};}}]]>'
@@ -121,7 +132,9 @@ def timed(args: list[str], env: dict) -> tuple[float, float, str]:
     seconds = time.monotonic() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if done.returncode:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        raise SystemExit(
+            f"{' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     # ru_maxrss of the children is the largest child so far: each run is measured
     # in a fresh interpreter (see main), so it is this one's.
     return seconds, max(peak, before) / 1024, done.stdout
@@ -138,10 +151,14 @@ def run_engine(engine: str, wxr: Path, work: Path) -> dict:
         env["DATABASE_URL"] = PG_URL
         name = PG_URL.rsplit("/", 1)[1]
         base = PG_URL.rsplit("/", 1)[0] + "/postgres"
-        subprocess.run(["psql", base, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+        subprocess.run(
+            ["psql", base, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True
+        )
         subprocess.run(["psql", base, "-qc", f"CREATE DATABASE {name}"], check=True)
     env["TRIBUNE_VAR_DIR"] = str(work / f"var-{engine}")
-    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+    )
     command = [PYTHON, str(Path(__file__).resolve()), "--child", str(wxr)]
     first = timed(command, env)
     again = timed(command, env)
@@ -163,8 +180,8 @@ def child(wxr: str) -> None:
     call_command("import_wordpress", wxr, "--no-progress", stdout=out)
     seconds = time.monotonic() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(out.getvalue().split("\n", 12)[:12])
-    print(f"RESULT seconds={seconds:.1f} peak_mb={peak:.0f}")
+    say(out.getvalue().split("\n", 12)[:12])
+    say(f"RESULT seconds={seconds:.1f} peak_mb={peak:.0f}")
 
 
 def main() -> None:
@@ -182,16 +199,21 @@ def main() -> None:
     start = time.monotonic()
     generate(wxr, args.posts, args.comments)
     size = wxr.stat().st_size / 1e6
-    print(f"generated {args.posts} posts, {args.comments} comments: {size:.0f} MB "
+    say(f"generated {args.posts} posts, {args.comments} comments: {size:.0f} MB "
           f"in {time.monotonic() - start:.0f} s")  # fmt: skip
     rows = []
     for engine in args.engines.split(","):
         result = run_engine(engine, wxr, work)
-        for label, (_, _, stdout) in (("first", result["first"]), ("again", result["again"])):
+        for label, (_, _, stdout) in (
+            ("first", result["first"]),
+            ("again", result["again"]),
+        ):
             line = [x for x in stdout.splitlines() if x.startswith("RESULT")][-1]
             fields = dict(part.split("=") for part in line.split()[1:])
-            rows.append((engine, label, float(fields["seconds"]), float(fields["peak_mb"])))
-            print(engine, label, fields)
+            rows.append(
+                (engine, label, float(fields["seconds"]), float(fields["peak_mb"]))
+            )
+            say(engine, label, fields)
     lines = [
         "# WordPress import benchmark",
         "",
@@ -201,11 +223,11 @@ def main() -> None:
         "| engine | run | seconds | peak MB (importing process) |",
         "|---|---|---:|---:|",
     ]
-    lines += [f"| {e} | {'import' if r == 'first' else 'same file again'} | {s:.1f} | {m:.0f} |"
+    lines += [f"| {e} | {'import' if r == 'first' else 'same file again'} | {s:.1f} | {m:.0f} |"  # noqa: E501
               for e, r, s, m in rows]  # fmt: skip
     out = ROOT / "bench" / "results" / "transfer-latest.md"
     out.write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    say("\n".join(lines))
 
 
 if __name__ == "__main__":

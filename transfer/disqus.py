@@ -188,7 +188,7 @@ class DisqusImport:
                 self._threads(parsed, progress)
         finally:
             progress.close()
-        for thread_id, posts in parsed.posts.items():
+        for posts in parsed.posts.values():
             self.report.found("post", len(posts))
             self.report.add(
                 "post", "failed", "its thread is not in the file", len(posts)

@@ -83,8 +83,8 @@ def body_html(page: ArticlePage, image_url) -> str:
             )
         elif kind == "cta":
             parts.append(
-                f"<p><strong>{escape(value['title'])}</strong> {escape(value['text'] or '')} "
-                f'<a href="{escape(value["link_url"])}">{escape(value["link_text"])}</a></p>'
+                f"<p><strong>{escape(value['title'])}</strong> {escape(value['text'] or '')} "  # noqa: E501
+                f'<a href="{escape(value["link_url"])}">{escape(value["link_text"])}</a></p>'  # noqa: E501
             )
     return "\n".join(parts)
 
@@ -257,7 +257,7 @@ class WXRWriter:
             w = out.write
             w('<?xml version="1.0" encoding="UTF-8" ?>\n')
             w(
-                '<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+                '<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '  # noqa: E501
                 'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
                 'xmlns:wfw="http://wellformedweb.org/CommentAPI/" '
                 'xmlns:dc="http://purl.org/dc/elements/1.1/" '
@@ -275,7 +275,7 @@ class WXRWriter:
                 w(
                     f"<wp:author><wp:author_id>{author.pk}</wp:author_id>"
                     f"<wp:author_login>{_cdata(author.slug)}</wp:author_login>"
-                    f"<wp:author_email>{_cdata(author.user.email if author.user_id else '')}</wp:author_email>"
+                    f"<wp:author_email>{_cdata(author.user.email if author.user_id else '')}</wp:author_email>"  # noqa: E501
                     f"<wp:author_display_name>{_cdata(author.name)}</wp:author_display_name>"
                     "<wp:author_first_name><![CDATA[]]></wp:author_first_name>"
                     "<wp:author_last_name><![CDATA[]]></wp:author_last_name></wp:author>\n"
@@ -313,30 +313,30 @@ class WXRWriter:
             f"<title>{_cdata(page.title)}</title>",
             f"<link>{escape(settings.SITE_URL + (page.url or ''))}</link>",
             f"<dc:creator>{_cdata(creator)}</dc:creator>",
-            f'<guid isPermaLink="false">{escape(settings.SITE_URL)}/?p={page.pk}</guid>',
+            f'<guid isPermaLink="false">{escape(settings.SITE_URL)}/?p={page.pk}</guid>',  # noqa: E501
             "<description></description>",
-            f"<content:encoded>{_cdata(body_html(page, self.exporter.image_url))}</content:encoded>",
+            f"<content:encoded>{_cdata(body_html(page, self.exporter.image_url))}</content:encoded>",  # noqa: E501
             f"<excerpt:encoded>{_cdata(page.standfirst)}</excerpt:encoded>",
             f"<wp:post_id>{page.pk}</wp:post_id>",
             f"<wp:post_date>{_cdata(_wp_date(date))}</wp:post_date>",
             f"<wp:post_date_gmt>{_cdata(_wp_date(date))}</wp:post_date_gmt>",
-            f"<wp:comment_status>{_cdata('closed' if page.comments_closed else 'open')}</wp:comment_status>",
+            f"<wp:comment_status>{_cdata('closed' if page.comments_closed else 'open')}</wp:comment_status>",  # noqa: E501
             "<wp:ping_status><![CDATA[closed]]></wp:ping_status>",
             f"<wp:post_name>{_cdata(page.slug)}</wp:post_name>",
             f"<wp:status>{_cdata(status)}</wp:status>",
             "<wp:post_parent>0</wp:post_parent>",
             "<wp:menu_order>0</wp:menu_order>",
             "<wp:post_type><![CDATA[post]]></wp:post_type>",
-            f"<wp:post_password>{_cdata(restriction.password if restriction else '')}</wp:post_password>",
+            f"<wp:post_password>{_cdata(restriction.password if restriction else '')}</wp:post_password>",  # noqa: E501
             "<wp:is_sticky>0</wp:is_sticky>",
         ]
         if parent is not None:
             lines.append(
-                f'<category domain="category" nicename="{escape(parent.slug)}">{_cdata(parent.title)}</category>'
+                f'<category domain="category" nicename="{escape(parent.slug)}">{_cdata(parent.title)}</category>'  # noqa: E501
             )
         for tag in page.tags.all():
             lines.append(
-                f'<category domain="post_tag" nicename="{escape(tag.slug)}">{_cdata(tag.name)}</category>'
+                f'<category domain="post_tag" nicename="{escape(tag.slug)}">{_cdata(tag.name)}</category>'  # noqa: E501
             )
         ratings = ratings_transfer.exported_ratings(page.pk)
         if ratings:
@@ -371,14 +371,14 @@ class WXRWriter:
                 "<wp:comment>"
                 f"<wp:comment_id>{c['id']}</wp:comment_id>"
                 f"<wp:comment_author>{_cdata(c['author']['name'])}</wp:comment_author>"
-                f"<wp:comment_author_email>{_cdata(c['author']['email'] or c['author']['user_email'] or '')}</wp:comment_author_email>"
-                f"<wp:comment_author_url>{escape(c['author']['website'] or '')}</wp:comment_author_url>"
+                f"<wp:comment_author_email>{_cdata(c['author']['email'] or c['author']['user_email'] or '')}</wp:comment_author_email>"  # noqa: E501
+                f"<wp:comment_author_url>{escape(c['author']['website'] or '')}</wp:comment_author_url>"  # noqa: E501
                 "<wp:comment_author_IP><![CDATA[]]></wp:comment_author_IP>"
                 f"<wp:comment_date>{_cdata(_wp_date(created))}</wp:comment_date>"
                 f"<wp:comment_date_gmt>{_cdata(_wp_date(created))}</wp:comment_date_gmt>"
                 f"<wp:comment_content>{_cdata(c['body_html'])}</wp:comment_content>"
                 f"<wp:comment_approved>{_cdata(approved)}</wp:comment_approved>"
-                f"<wp:comment_type>{_cdata('wpdiscuz_sticky' if c['pinned_at'] else 'comment')}</wp:comment_type>"
+                f"<wp:comment_type>{_cdata('wpdiscuz_sticky' if c['pinned_at'] else 'comment')}</wp:comment_type>"  # noqa: E501
                 f"<wp:comment_parent>{c['parent_id'] or 0}</wp:comment_parent>"
                 "<wp:comment_user_id>0</wp:comment_user_id>"
                 f"{metas}</wp:comment>"

@@ -28,7 +28,7 @@ from subscriptions import transfer as subscriptions_transfer
 from .export import FORMAT
 from .models import Imported
 from .report import Report
-from .wordpress import WordPressImport, Options
+from .wordpress import Options, WordPressImport
 from .xmlsafe import BadFile
 
 
@@ -67,7 +67,7 @@ class SiteImport:
             ) from None
         if manifest.get("format") != FORMAT:
             raise BadFile(
-                f"{self.folder}: not a Tribune export (format {manifest.get('format')!r})."
+                f"{self.folder}: not a Tribune export (format {manifest.get('format')!r})."  # noqa: E501
             )
         # Every file is read once before anything is stored.
         for name in (
@@ -133,7 +133,7 @@ class SiteImport:
             author = Author.objects.filter(slug=row["slug"]).first()
             if author is None:
                 author = Author.objects.create(
-                    slug=row["slug"], name=row["name"], alias=row["alias"], role=row["role"],
+                    slug=row["slug"], name=row["name"], alias=row["alias"], role=row["role"],  # noqa: E501
                     bio=row["bio"], links=row["links"],
                 )  # fmt: skip
                 self.report.add("author", "imported")

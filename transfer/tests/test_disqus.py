@@ -92,7 +92,7 @@ def test_a_dry_run_stores_nothing(wordpress_site):
         ("<disqus><post>", "not well-formed XML at line 1"),
         ('<?xml version="1.0"?><rss><channel/></rss>', "not a Disqus export"),
         (
-            '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><disqus>&a;</disqus>',
+            '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><disqus>&a;</disqus>',  # noqa: E501
             "refused",
         ),
     ],

@@ -42,7 +42,7 @@ BODY_CASES = {
     "caption shortcode": (
         '[caption id="attachment_1" width="300"]<img src="/ok.jpg" alt="A"> '
         "The caption[/caption]",
-        [("image", {"image": IMAGE, "alt": "A", "caption": "The caption", "credit": ""})],
+        [("image", {"image": IMAGE, "alt": "A", "caption": "The caption", "credit": ""})],  # noqa: E501
     ),
     "figure with figcaption": (
         '<figure class="wp-block-image"><img src="/ok.jpg" alt="B">'
@@ -115,7 +115,7 @@ def test_feedback_questions_are_listed_and_missing_images_reported():
 
 
 VOTE_CASES = {
-    "separate counts": ({"wpdiscuz_votes_seperate": 'a:2:{s:4:"like";i:7;s:7:"dislike";i:3;}',
+    "separate counts": ({"wpdiscuz_votes_seperate": 'a:2:{s:4:"like";i:7;s:7:"dislike";i:3;}',  # noqa: E501
                          "wpdiscuz_votes": "4"}, (7, 3)),
     "net score only (older wpDiscuz)": ({"wpdiscuz_votes": "-3"}, (0, 3)),
     "positive net score": ({"wpdiscuz_votes": "5"}, (5, 0)),
@@ -137,10 +137,10 @@ def test_wpdiscuz_comment_votes(meta, votes):
 RATING_CASES = {
     "post rating": ({"wpdiscuz_post_rating": "4.3", "wpdiscuz_post_rating_count": "3"},
                     {4: 2, 5: 1}),
-    "rating field": ({"wpdiscuz_rating_count": 'a:1:{s:3:"abc";a:2:{i:5;i:2;i:1;i:1;}}'},
+    "rating field": ({"wpdiscuz_rating_count": 'a:1:{s:3:"abc";a:2:{i:5;i:2;i:1;i:1;}}'},  # noqa: E501
                      {5: 2, 1: 1}),
     "both add up": ({"wpdiscuz_post_rating": "5", "wpdiscuz_post_rating_count": "2",
-                     "wpdiscuz_rating_count": 'a:1:{s:3:"abc";a:1:{i:5;i:1;}}'}, {5: 3}),
+                     "wpdiscuz_rating_count": 'a:1:{s:3:"abc";a:1:{i:5;i:1;}}'}, {5: 3}),  # noqa: E501
     "nothing": ({}, {}),
     "average out of range": ({"wpdiscuz_post_rating": "9",
                               "wpdiscuz_post_rating_count": "2"}, {}),

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="OLD_URL_PREFIX=NEW_URL_PREFIX",
-            help="Rewrite thread links starting with OLD to start with NEW (repeatable).",
+            help="Rewrite thread links starting with OLD to start with NEW (repeatable).",  # noqa: E501
         )
         parser.add_argument("--report-json", type=Path, metavar="FILE")
         parser.add_argument("--no-progress", action="store_true")
