@@ -337,3 +337,29 @@ def test_an_interrupted_import_finishes_when_run_again(
     assert ArticlePage.objects.count() == 6
     assert Comment.objects.count() == 11
     assert ArticlePage.objects.filter(slug__endswith="-2").count() == 0
+
+
+def test_a_post_changed_since_the_last_import_is_updated(imported, media_dir, tmp_path):
+    _, article, _ = imported
+    first_published = article.first_published_at
+    changed = WPDISCUZ.read_text()
+    changed = changed.replace(
+        "Council votes on the budget", "Council passes the budget"
+    )
+    changed = changed.replace(
+        'a:2:{s:4:"like";i:5;s:7:"dislike";i:2;}',
+        'a:2:{s:4:"like";i:9;s:7:"dislike";i:2;}',
+    )
+    path = tmp_path / "changed.xml"
+    path.write_text(changed)
+    comments = Comment.objects.count()
+    report = run(path, "--media-dir", str(media_dir))
+    assert report["kinds"]["post"]["updated"] == 1
+    assert report["kinds"]["post"]["imported"] == 0
+    article.refresh_from_db()
+    assert article.title == "Council passes the budget"
+    assert article.first_published_at == first_published
+    assert Comment.objects.count() == comments
+    first = by_body("First!")
+    assert (first.up, first.down, first.imported_up) == (9, 2, 9)
+    assert Event.objects.filter(kind="article.published").count() == 0
