@@ -128,6 +128,9 @@ class WordPressImport:
         self.records: dict[tuple[str, str], tuple[int, str]] = {}
         self.authors: dict[str, wxr.Author] = {}
         self.categories: dict[str, wxr.Term] = {}
+        self.tags: dict[str, wxr.Term] = {}
+        self.made_sections: set[str] = set()
+        self.used_terms: set[str] = set()
         self.sections: dict[str, int] = {}
         self.user_ids: dict[str, int | None] = {}
         self.by_path: dict[str, Attachment] = {}
@@ -210,6 +213,22 @@ class WordPressImport:
             elif isinstance(thing, wxr.Item):
                 self._item(thing)
                 progress.advance()
+        for slug in self.categories:
+            if slug in self.made_sections:
+                self.report.add("category", "imported", "became a section")
+            elif slug in self.used_terms:
+                self.report.add("category", "skipped", "its section was already there")
+            else:
+                self.report.add(
+                    "category", "skipped", "no post stored in this run uses it"
+                )
+        for slug in self.tags:
+            if slug in self.used_terms:
+                self.report.add("tag", "imported", "on the posts stored in this run")
+            else:
+                self.report.add(
+                    "tag", "skipped", "no post stored in this run carries it"
+                )
 
     def _home_page(self) -> HomePage:
         site = (
@@ -285,6 +304,7 @@ class WordPressImport:
             )
             section.save_revision().publish()
             self.report.add("section", "imported")
+            self.made_sections.add(slug)
         self.sections[slug] = section.pk
         return section
 
@@ -427,6 +447,7 @@ class WordPressImport:
                     authors.append(author_id)
         if not authors:
             authors = [self._author("")]
+        self.used_terms.update(slug for _d, slug, _n in item.terms)
         categories = [name for domain, _s, name in item.terms if domain == "category"]
         tags = [name for domain, _s, name in item.terms if domain == "post_tag"]
         tags += [c for c in categories[1:] if c and c.lower() != "uncategorized"]
