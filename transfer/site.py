@@ -28,7 +28,7 @@ from subscriptions import transfer as subscriptions_transfer
 from .export import FORMAT
 from .models import Imported
 from .report import Report
-from .wordpress import Options, WordPressImport
+from .wordpress import Options, WordPressImport, tag_objects
 from .xmlsafe import BadFile
 
 
@@ -304,7 +304,7 @@ class SiteImport:
                     ArticleAuthor(author_id=authors[slug], sort_order=order)
                 )
         if row["tags"]:
-            page.tags.add(*row["tags"])
+            page.tags.add(*tag_objects(row["tags"]))
         section.add_child(instance=page)
         revision = page.save_revision()
         if row.get("password"):

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
+from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
@@ -523,7 +524,7 @@ class WordPressImport:
                 ArticleAuthor(author_id=author_id, sort_order=order)
             )
         if tags:
-            page.tags.add(*dict.fromkeys(t[:100] for t in tags))
+            page.tags.add(*tag_objects(tags))
         section.add_child(instance=page)
         revision = page.save_revision()
         if item.password:
@@ -550,7 +551,7 @@ class WordPressImport:
             page.article_authors.add(
                 ArticleAuthor(author_id=author_id, sort_order=order)
             )
-        page.tags.set(list(dict.fromkeys(t[:100] for t in tags)))
+        page.tags.set(tag_objects(tags))
         revision = page.save_revision()
         if page.live:
             revision.publish()
@@ -730,6 +731,23 @@ class WordPressImport:
             ):
                 continue
             self.report.unknown_meta[f"post:{key}"] += 1
+
+
+def tag_objects(names: list[str]) -> list[Tag]:
+    """Tags by name (any letter case), made with an ASCII slug: the site's tag
+    pages are addressed by slugs of ASCII letters, digits and hyphens."""
+    found = []
+    for name in dict.fromkeys(n.strip()[:100] for n in names if n and n.strip()):
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            base = slugify(name)[:90] or "tag"
+            slug, n = base, 2
+            while Tag.objects.filter(slug=slug).exists():
+                slug, n = f"{base}-{n}", n + 1
+            tag = Tag.objects.create(name=name, slug=slug)
+        if tag not in found:
+            found.append(tag)
+    return found
 
 
 def _first_text(blocks) -> str:

@@ -113,6 +113,15 @@ def test_every_post_page_and_comment_of_the_theme_unit_test_is_accounted_for(hom
 
 
 @pytest.mark.skipif(not THEME_UNIT_TEST.exists(), reason="theme unit test data absent")
+def test_every_imported_theme_unit_test_article_is_served(home_page, client):
+    run(THEME_UNIT_TEST)
+    for article in ArticlePage.objects.live():
+        response = client.get(article.url)
+        assert response.status_code == 200, article.title
+        assert b"<script>alert" not in response.content
+
+
+@pytest.mark.skipif(not THEME_UNIT_TEST.exists(), reason="theme unit test data absent")
 def test_importing_the_theme_unit_test_again_changes_nothing(home_page):
     run(THEME_UNIT_TEST)
     before = stored()
