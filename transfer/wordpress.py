@@ -132,6 +132,7 @@ class WordPressImport:
         self.tags: dict[str, wxr.Term] = {}
         self.made_sections: set[str] = set()
         self.used_terms: set[str] = set()
+        self.image_outcomes: dict[str, tuple[str, str]] = {}
         self.sections: dict[str, int] = {}
         self.user_ids: dict[str, int | None] = {}
         self.by_path: dict[str, Attachment] = {}
@@ -223,6 +224,15 @@ class WordPressImport:
                 self.report.add(
                     "category", "skipped", "no post stored in this run uses it"
                 )
+        for source_id in self.attachments:
+            outcome, reason = self.image_outcomes.get(
+                source_id, ("skipped", "no post stored in this run uses it")
+            )
+            self.report.add("attachment", outcome, reason)
+        for source_id, (outcome, reason) in self.image_outcomes.items():
+            if source_id not in self.attachments:
+                self.report.found("image (not an attachment)")
+                self.report.add("image (not an attachment)", outcome, reason)
         for slug in self.tags:
             if slug in self.used_terms:
                 self.report.add("tag", "imported", "on the posts stored in this run")
@@ -351,15 +361,21 @@ class WordPressImport:
         if key in self.records:
             image = get_image_model().objects.filter(pk=self.records[key][0]).first()
             if image is not None:
+                self.image_outcomes.setdefault(
+                    source_id, ("skipped", "already imported")
+                )
                 return image
         if attachment and attachment.attached_file:
             path = attachment.attached_file
         file = self._find_file(path)
         if file is None:
             self.report.missing_media[path] = src
+            self.image_outcomes.setdefault(
+                source_id, ("failed", "file not found in --media-dir (not fetched)")
+            )
             return None
         if self.options.dry_run:
-            self.report.add("attachment", "imported", "would be an image (dry run)")
+            self.image_outcomes[source_id] = ("imported", "would be an image (dry run)")
             return None
         with open(file, "rb") as handle:
             image = get_image_model()(
@@ -369,7 +385,7 @@ class WordPressImport:
             )
             image.save()
         self._remember("attachment", source_id, image.pk)
-        self.report.add("attachment", "imported", "image from the media folder")
+        self.image_outcomes[source_id] = ("imported", "an image from the media folder")
         return image
 
     def _attachment_url(self, attachment_id: str) -> str | None:
