@@ -132,6 +132,7 @@ class WordPressImport:
         self.tags: dict[str, wxr.Term] = {}
         self.made_sections: set[str] = set()
         self.used_terms: set[str] = set()
+        self.first_categories: set[str] = set()
         self.image_outcomes: dict[str, tuple[str, str]] = {}
         self.sections: dict[str, int] = {}
         self.user_ids: dict[str, int | None] = {}
@@ -196,16 +197,15 @@ class WordPressImport:
                 kind = {"category": "category", "post_tag": "tag"}.get(
                     thing.kind, "term"
                 )
+                if thing.slug in {"category": self.categories, "tag": self.tags}.get(
+                    kind, {}
+                ):
+                    continue  # listed twice (as <wp:category> and <wp:term>)
                 self.report.found(kind)
                 if thing.kind == "category":
                     self.categories[thing.slug] = thing
-                    self.report.add(
-                        "category", "imported", "becomes a section when a post uses it"
-                    )
                 elif thing.kind == "post_tag":
-                    self.report.add(
-                        "tag", "imported", "kept on the posts that carry it"
-                    )
+                    self.tags[thing.slug] = thing
                 else:
                     self.report.add(
                         "term",
@@ -218,8 +218,16 @@ class WordPressImport:
         for slug in self.categories:
             if slug in self.made_sections:
                 self.report.add("category", "imported", "became a section")
-            elif slug in self.used_terms:
+            elif slug == "uncategorized" and slug in self.used_terms:
+                self.report.add(
+                    "category", "imported", "its posts are in the uncategorised section"
+                )
+            elif slug in self.first_categories:
                 self.report.add("category", "skipped", "its section was already there")
+            elif slug in self.used_terms:
+                self.report.add(
+                    "category", "imported", "a tag (a post's second or later category)"
+                )
             else:
                 self.report.add(
                     "category", "skipped", "no post stored in this run uses it"
@@ -309,7 +317,10 @@ class WordPressImport:
         if slug in self.sections:
             return SectionPage.objects.get(pk=self.sections[slug])
         section = SectionPage.objects.child_of(self.home).filter(slug=slug).first()
-        if section is None:
+        self.report.found("section")
+        if section is not None:
+            self.report.add("section", "skipped", "already there")
+        else:
             section = self.home.add_child(
                 instance=SectionPage(title=title or slug, slug=slug)
             )
@@ -331,6 +342,7 @@ class WordPressImport:
                 return self._section(self.options.uncategorised_section, "")
             return self._section("uncategorised", "Uncategorised")
         slug, name = categories[0]
+        self.first_categories.add(slug)
         term = self.categories.get(slug)
         return self._section(slug, (term.name if term else name) or slug)
 
@@ -593,6 +605,7 @@ class WordPressImport:
             if page.url and Redirect.normalise_path(page.url) == old:
                 continue
             existing = Redirect.objects.filter(old_path=old, site=None).first()
+            self.report.found("redirect")
             if existing is None:
                 Redirect.objects.create(
                     old_path=old, site=None, redirect_page=page, is_permanent=True
