@@ -748,8 +748,17 @@ class WordPressImport:
             self.report.notes[
                 "replies whose parent is not in the export: made top-level"
             ] += len(orphans)
-        for source_id, comment_id in made.items():
-            self._remember("comment", source_id, comment_id)
+        Imported.objects.bulk_create(
+            [
+                Imported(
+                    source=self.source, kind="comment", source_id=key, object_id=pk
+                )
+                for key, pk in made.items()
+            ],
+            batch_size=1000,
+        )
+        for key, pk in made.items():
+            self.records[("comment", key)] = (pk, "")
 
     def _unknown_meta(self, item: wxr.Item) -> None:
         for key in item.meta:
