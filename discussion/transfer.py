@@ -204,6 +204,7 @@ def recount_thread(thread_id: int) -> None:
         Comment.objects.filter(thread_id=thread_id).values(
             "pk", "parent_id", "root_id", "depth", "state", "is_deleted",
             "passage_id", "reply_count", "descendant_count", "created_at",
+            "pinned_at",
         )
     )  # fmt: skip
     by_id = {row["pk"]: row for row in rows}
@@ -247,6 +248,7 @@ def recount_thread(thread_id: int) -> None:
         comment_count=len(published),
         top_level_count=sum(1 for r in rows if not r["parent_id"] and shown[r["pk"]]),
         last_comment_at=max((r["created_at"] for r in published), default=None),
+        pinned_count=sum(1 for r in rows if r["pinned_at"]),
     )
     article_id = Thread.objects.values_list("article_id", flat=True).get(pk=thread_id)
     bump(article_scope(article_id))

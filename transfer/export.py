@@ -353,6 +353,7 @@ class WXRWriter:
                 "pending": "0",
                 "spam": "spam",
                 "removed": "trash",
+                "hidden": "0",
             }[c["state"]]
             if c["is_deleted"]:
                 approved = "trash"

@@ -209,6 +209,7 @@ def test_wpdiscuz_comments_keep_threads_states_and_votes(imported):
     assert first.reply_count == 1 and first.descendant_count == 2
     assert thread.comment_count == 8
     assert thread.top_level_count == 5
+    assert thread.pinned_count == 1
 
 
 def test_wpdiscuz_feedback_answers_are_tied_to_their_questions(imported):
