@@ -29,6 +29,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 
+from discussion import services as discussion_services
 from discussion import transfer as discussion_transfer
 from discussion.models import Comment as DiscussionComment
 from newsroom.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
@@ -134,6 +135,7 @@ class WordPressImport:
         self.used_terms: set[str] = set()
         self.first_categories: set[str] = set()
         self.image_outcomes: dict[str, tuple[str, str]] = {}
+        self.sticky: list[int] = []
         self.sections: dict[str, int] = {}
         self.user_ids: dict[str, int | None] = {}
         self.by_path: dict[str, Attachment] = {}
@@ -232,6 +234,7 @@ class WordPressImport:
                 self.report.add(
                     "category", "skipped", "no post stored in this run uses it"
                 )
+        self._lead_story()
         for source_id in self.attachments:
             outcome, reason = self.image_outcomes.get(
                 source_id, ("skipped", "no post stored in this run uses it")
@@ -248,6 +251,26 @@ class WordPressImport:
                 self.report.add(
                     "tag", "skipped", "no post stored in this run carries it"
                 )
+
+    def _lead_story(self) -> None:
+        """WordPress keeps sticky posts at the top of the front page: the newest
+        one becomes the front page's lead story, unless it has one already."""
+        if not self.sticky:
+            return
+        home = HomePage.objects.get(pk=self.home.pk)
+        if home.lead_story_id is not None:
+            self.report.notes[
+                "sticky posts: the front page already has a lead story"
+            ] += 1
+            return
+        newest = (
+            ArticlePage.objects.filter(pk__in=self.sticky)
+            .order_by("-first_published_at")
+            .first()
+        )
+        home.lead_story = newest
+        home.save_revision().publish()
+        self.report.notes["the newest sticky post is the front page's lead story"] += 1
 
     def _home_page(self) -> HomePage:
         site = (
@@ -512,8 +535,8 @@ class WordPressImport:
             }.get(item.status, f"status {item.status}: kept unpublished")
             if item.password:
                 reason += ", password-protected"
-            if item.is_sticky:
-                self.report.notes["sticky posts: imported as ordinary articles"] += 1
+            if item.is_sticky and page.live:
+                self.sticky.append(page.pk)
             self.report.add(kind, "imported", reason)
         self._redirects(item, page)
         self._ratings(item, page)
@@ -656,6 +679,10 @@ class WordPressImport:
         )
         if note:
             self.report.notes[note] += 1
+        if assignment and not page.live:
+            # Published articles had their questions placed as they went live;
+            # a draft's are placed now, so its answers are tied to them too.
+            discussion_services.place_questions(article=page)
         known: dict[str, int] = {}
         incoming: list[discussion_transfer.ImportedComment] = []
         for c in item.comments:

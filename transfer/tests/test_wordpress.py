@@ -110,6 +110,8 @@ def test_every_post_page_and_comment_of_the_theme_unit_test_is_accounted_for(hom
     # The old dates stay: 2007's posts are not news.
     assert ArticlePage.objects.filter(first_published_at__year=2007).exists()
     assert Event.objects.filter(kind="article.published").count() == 0
+    home_page.refresh_from_db()
+    assert home_page.lead_story.title == "Template: Sticky"
 
 
 @pytest.mark.skipif(not THEME_UNIT_TEST.exists(), reason="theme unit test data absent")
