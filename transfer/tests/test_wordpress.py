@@ -318,6 +318,9 @@ def test_a_dry_run_stores_nothing_and_reports_the_same_counts(home_page, media_d
     report = run(WPDISCUZ, "--dry-run", "--media-dir", str(media_dir))
     assert stored() == before
     assert report["dry_run"] is True
+    # Not a terminal: plain progress lines, then the report.
+    assert "Importing: 9/9\n" in report["text"]
+    assert "Dry run (nothing stored) of wordpress:http://old.example" in report["text"]
     assert report["kinds"]["post"]["imported"] == 5
     assert report["kinds"]["comment"]["imported"] == 11
 
