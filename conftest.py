@@ -40,6 +40,7 @@ POSTGRES_LEG = (
     "subscriptions/",
     "moderation/tests/test_posting.py",
     "moderation/tests/test_classifier.py",
+    "transfer/",
     "newsroom/tests/test_queries.py",
     "newsroom/tests/test_search.py",
 )

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "moderation",
     "privacy",
+    "transfer",
     "demo",
     "server",
     "wagtail.contrib.settings",
@@ -152,6 +153,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.AdminFramingMiddleware",
     "csp.middleware.CSPMiddleware",
+    # /?p=ID and /?page_id=ID of an imported WordPress site (before the cache,
+    # which would serve the front page for them).
+    "transfer.middleware.WordPressShortLinkMiddleware",
     "pagecache.middleware.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

@@ -1,1 +1,2 @@
-"""Moving a site in and out: imports from WordPress (with wpDiscuz) and Disqus, and Tribune's own export."""
+"""Moving a site in and out: imports from WordPress (with wpDiscuz) and
+Disqus, and Tribune's own export."""
