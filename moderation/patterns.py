@@ -38,6 +38,14 @@ _QUOTED = re.compile(
     r"|‘[^’\n]{1,400}’|(?<![\w'])'[^'\n]{1,400}'(?![\w'])|「[^」\n]{1,400}」"
 )
 _SENTENCE_END = re.compile(r"[.!?؟۔;]+(?=\s|$)|\n")
+# Triple parentheses around a name, "(((they)))", the antisemitic "echo" that
+# marks someone as Jewish: punctuation, which normalising drops, so it is found
+# here in the plain text. Each one found counts as a term of codes.txt.
+CODES = "codes"
+_ECHO = re.compile(r"\({3}[^()\n]{1,60}\){3}")
+# "Rohingya = invaders": an equals sign (or an arrow) between a group and a
+# predicate says one is the other, as a copula would.
+_EQUALS = ("=", "→", "⇒", "=>")
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,9 @@ class Rule:
     # A list of which a word must stand between a subject and a predicate that
     # follows it more than ADJACENT words away ("Muslims are vermin").
     joined_by: str = ""
+    # Whether the terms may be in different sentences of the comment: spam puts
+    # the offer in one sentence and where to answer it in the next.
+    across_sentences: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,7 @@ def rules() -> tuple[Rule, ...]:
             requires=rule.get("requires", ""),
             victim_markers=bool(rule.get("victim_markers", False)),
             joined_by=rule.get("joined_by", ""),
+            across_sentences=bool(rule.get("across_sentences", False)),
         )
         for rule in data["rule"]
     )
@@ -125,8 +137,12 @@ def _overlap(a: Match, b: Match) -> bool:
     return a.first_word <= b.last_word and b.first_word <= a.last_word
 
 
-def _near(context: Context, a: Match, b: Match, within: int) -> bool:
-    if context.sentence(a.first_word) != context.sentence(b.first_word):
+def _near(
+    context: Context, a: Match, b: Match, within: int, across: bool = False
+) -> bool:
+    if not across and context.sentence(a.first_word) != context.sentence(
+        b.first_word
+    ):
         return False
     gap = max(a.first_word, b.first_word) - min(a.last_word, b.last_word)
     return gap <= within
@@ -146,9 +162,28 @@ def is_reported(context: Context, hits: dict[str, list[Match]], word: Match) -> 
     )
 
 
-def _negated(hits: dict[str, list[Match]], predicate: Match) -> bool:
+def _reported_in_sentence(
+    context: Context, hits: dict[str, list[Match]], word: Match
+) -> bool:
+    """Like `is_reported`, with a reporting word anywhere in the sentence: a
+    term that is a finding by itself is often named first and explained after
+    ("6MWE is a neo-Nazi code")."""
+    if context.quoted(word.last_word):
+        return True
+    sentence = context.sentence(word.first_word)
     return any(
-        predicate.first_word - NEGATION_REACH <= hit.last_word < predicate.first_word
+        context.sentence(hit.first_word) == sentence and not _overlap(hit, word)
+        for hit in hits.get(REPORTING, ())
+    )
+
+
+def _negated(hits: dict[str, list[Match]], word: Match) -> bool:
+    """A negation just before `word`: the predicate ("are not vermin"), or, in
+    rules about groups, the subject ("not all Muslims are terrorists", "no
+    refugee is a criminal"; in rules about a reader, "No, you are the idiot" is
+    still an insult)."""
+    return any(
+        word.first_word - NEGATION_REACH <= hit.last_word < word.first_word
         for hit in hits.get(NEGATIONS, ())
     )
 
@@ -163,12 +198,20 @@ def _victim_between(hits, subject: Match, predicate: Match) -> bool:
     )
 
 
-def _joined(hits, joining: str, subject: Match, predicate: Match) -> bool:
-    """A subject followed by the predicate is joined to it: close by, or with a
-    word of `joining` between ("are", "like")."""
+def _joined(
+    context: Context, hits, joining: str, subject: Match, predicate: Match
+) -> bool:
+    """A subject followed by the predicate is joined to it: close by, with a
+    word of `joining` between ("are", "like"), or with an equals sign."""
     if not joining or predicate.first_word <= subject.last_word:
         return True
     if predicate.first_word - subject.last_word <= ADJACENT:
+        return True
+    words = context.normalised.words
+    between = context.normalised.plain[
+        words[subject.last_word][1] : words[predicate.first_word][0]
+    ]
+    if any(sign in between for sign in _EQUALS):
         return True
     return any(
         subject.last_word < hit.first_word and hit.last_word < predicate.first_word
@@ -176,11 +219,25 @@ def _joined(hits, joining: str, subject: Match, predicate: Match) -> bool:
     )
 
 
+def _echoes(normalised: Normalised) -> list[Match]:
+    """The words inside each "(((name)))", as matches of codes.txt."""
+    found = []
+    starts = [start for start, _ in normalised.words]
+    for echo in _ECHO.finditer(normalised.plain):
+        first = bisect.bisect_left(starts, echo.start())
+        last = bisect.bisect_left(starts, echo.end()) - 1
+        if first <= last:
+            found.append(Match(value=CODES, first_word=first, last_word=last))
+    return found
+
+
 def find(normalised: Normalised, context: Context | None = None) -> list[Finding]:
     """The rules that fire on a text, in the order of `rules()`."""
     hits: dict[str, list[Match]] = defaultdict(list)
     for match in terms_matcher().find(normalised):
         hits[match.value].append(match)
+    if "(((" in normalised.plain:
+        hits[CODES] += _echoes(normalised)
     if not hits:
         return []
     context = context or Context(normalised)
@@ -188,6 +245,18 @@ def find(normalised: Normalised, context: Context | None = None) -> list[Finding
     findings = []
     for rule in rules():
         if rule.requires and not hits.get(rule.requires):
+            continue
+        if len(rule.lists) == 1:
+            # A term that needs no other: a hate code, an expulsion that names
+            # its victims ("ship them all back", with `requires = "groups"`).
+            for term in hits.get(rule.lists[0], ()):
+                if not _negated(hits, term) and not _reported_in_sentence(
+                    context, hits, term
+                ):
+                    findings.append(
+                        Finding(rule=rule, words=(term.first_word, term.last_word))
+                    )
+                    break
             continue
         subject_list, predicate_list, *others = rule.lists
         subjects = [
@@ -197,20 +266,22 @@ def find(normalised: Normalised, context: Context | None = None) -> list[Finding
         ]
         if not subjects:
             continue
+        across = rule.across_sentences
         for predicate in hits.get(predicate_list, ()):
             near = [
                 s
                 for s in subjects
-                if _near(context, s, predicate, rule.within)
+                if _near(context, s, predicate, rule.within, across)
                 and not _overlap(s, predicate)
                 and not (rule.victim_markers and _victim_between(hits, s, predicate))
-                and _joined(hits, rule.joined_by, s, predicate)
+                and _joined(context, hits, rule.joined_by, s, predicate)
+                and not (rule.victim_markers and _negated(hits, s))
             ]
             if not near:
                 continue
             if others and not all(
                 any(
-                    _near(context, other, predicate, rule.within)
+                    _near(context, other, predicate, rule.within, across)
                     and not _overlap(other, predicate)
                     for other in hits.get(name, ())
                 )

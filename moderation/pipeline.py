@@ -378,6 +378,23 @@ def check_patterns(submission: Submission) -> Verdict | None:
 
 
 _SIGNATURE = re.compile(r"(?:\n|[—–~]|(?<=\s)-{1,2})\s*([^\n—–~]{2,60}?)[\s.!]*$")
+# A signature in the name of a team or desk: "— The Global News team", "--
+# Editorial desk". What is left once these words are taken off is compared with
+# the reserved names.
+_SIGNATURE_TEAM = re.compile(
+    r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:team|desk|staff|editors|newsroom|"
+    r"editorial team|moderation team|moderators)$",
+    re.IGNORECASE,
+)
+
+
+def _signed_as(signature: str) -> bool:
+    """Whether a signature is a reserved name, or a reserved name's team."""
+    if is_reserved_name(signature):
+        return True
+    team = _SIGNATURE_TEAM.match(signature.strip())
+    return bool(team and is_reserved_name(team.group(1)))
+
 
 
 def check_impersonation(submission: Submission) -> Verdict | None:
@@ -394,7 +411,7 @@ def check_impersonation(submission: Submission) -> Verdict | None:
     signed = bool(
         signature
         and signature.start() > 0
-        and is_reserved_name(signature.group(1))
+        and _signed_as(signature.group(1))
         and not (submission.name and signature.group(1).strip() == submission.name)
     )
     if claims or (signed and submission.guest):
