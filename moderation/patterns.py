@@ -32,6 +32,7 @@ REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
 ADJACENT = 2  # "migrant scum", "Migrants: human garbage" need no joining word
 REPORTING_REACH = 12  # words either side of the predicate, in its sentence
 NEGATION_REACH = 2  # words just before the predicate
+COPULA_REACH = 4  # "are dirty goat herders": words from the copula to the predicate
 
 _QUOTED = re.compile(
     r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}[”“]|„[^“”\n]{1,400}[“”]|«[^»\n]{1,400}»"
@@ -213,8 +214,13 @@ def _joined(
     ]
     if any(sign in between for sign in _EQUALS):
         return True
+    # The joining word must also be close to the predicate: in "Islam is a
+    # religion of peace and terrorists do not speak for it", "is" says what Islam
+    # is, not what terrorists are.
     return any(
-        subject.last_word < hit.first_word and hit.last_word < predicate.first_word
+        subject.last_word < hit.first_word
+        and hit.last_word < predicate.first_word
+        and predicate.first_word - hit.last_word <= COPULA_REACH
         for hit in hits.get(joining, ())
     )
 
