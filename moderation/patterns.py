@@ -32,7 +32,7 @@ REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
 ADJACENT = 2  # "migrant scum", "Migrants: human garbage" need no joining word
 REPORTING_REACH = 12  # words either side of the predicate, in its sentence
 NEGATION_REACH = 2  # words just before the predicate
-COPULA_REACH = 4  # "are dirty goat herders": words from the copula to the predicate
+COPULA_REACH = 5  # "are dirty goat herders": words from the copula to the predicate
 
 _QUOTED = re.compile(
     r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}[”“]|„[^“”\n]{1,400}[“”]|«[^»\n]{1,400}»"
