@@ -202,25 +202,38 @@ def _victim_between(hits, subject: Match, predicate: Match) -> bool:
 def _joined(
     context: Context, hits, joining: str, subject: Match, predicate: Match
 ) -> bool:
-    """A subject followed by the predicate is joined to it: close by, with a
-    word of `joining` between ("are", "like"), or with an equals sign."""
-    if not joining or predicate.first_word <= subject.last_word:
+    """A subject and the predicate are joined: close by, with a word of
+    `joining` between ("are", "like"), or with an equals sign. Either may come
+    first ("Muslims are vermin", "vermin like the Roma"), but with no reporting
+    word between them ("the terrorists who attacked the church were Pakistani",
+    "vermin is what the leaflet called refugees")."""
+    if not joining:
         return True
-    if predicate.first_word - subject.last_word <= ADJACENT:
+    first, second = (
+        (subject, predicate)
+        if subject.last_word < predicate.first_word
+        else (predicate, subject)
+    )
+    if any(
+        first.last_word < hit.first_word and hit.last_word < second.first_word
+        for hit in hits.get(REPORTING, ())
+    ):
+        return False
+    if second.first_word - first.last_word <= ADJACENT:
         return True
     words = context.normalised.words
     between = context.normalised.plain[
-        words[subject.last_word][1] : words[predicate.first_word][0]
+        words[first.last_word][1] : words[second.first_word][0]
     ]
     if any(sign in between for sign in _EQUALS):
         return True
-    # The joining word must also be close to the predicate: in "Islam is a
-    # religion of peace and terrorists do not speak for it", "is" says what Islam
-    # is, not what terrorists are.
+    # The joining word must also be close to the second: in "Islam is a
+    # religion of peace and terrorists do not speak for it", "is" says what
+    # Islam is, not what terrorists are.
     return any(
-        subject.last_word < hit.first_word
-        and hit.last_word < predicate.first_word
-        and predicate.first_word - hit.last_word <= COPULA_REACH
+        first.last_word < hit.first_word
+        and hit.last_word < second.first_word
+        and second.first_word - hit.last_word <= COPULA_REACH
         for hit in hits.get(joining, ())
     )
 
