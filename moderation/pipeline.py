@@ -388,9 +388,18 @@ _SIGNATURE_TEAM = re.compile(
 )
 
 
+# Signatures of the site's desks that name no one: "— Editorial Team".
+_SIGNATURE_DESK = re.compile(
+    r"^(?:the\s+)?(?:(?:editorial|moderation|news|comments?|community)\s+"
+    r"(?:team|desk|staff)|editors|moderators|newsroom)$",
+    re.IGNORECASE,
+)
+
+
 def _signed_as(signature: str) -> bool:
-    """Whether a signature is a reserved name, or a reserved name's team."""
-    if is_reserved_name(signature):
+    """Whether a signature is a reserved name, a reserved name's team, or one
+    of the site's desks."""
+    if is_reserved_name(signature) or _SIGNATURE_DESK.match(signature.strip()):
         return True
     team = _SIGNATURE_TEAM.match(signature.strip())
     return bool(team and is_reserved_name(team.group(1)))
