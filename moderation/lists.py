@@ -147,3 +147,28 @@ def pattern_lists() -> dict[str, list[str]]:
         path.stem: [term for term, _ in read_list(path)]
         for path in sorted((DATA / "patterns").glob("*.txt"))
     }
+
+
+def people_matcher() -> Matcher:
+    """The site's name and the names of its authors and staff, as the pattern
+    rules read them: someone a threat or an insult can be aimed at ("someone
+    should pay Wierzbicki a visit", "Marchetti is a talentless fraud"). Full
+    names, and the last word of a full name or a one-word name (an alias) of
+    five letters or more; not the role words ("admin", "system"), which are
+    ordinary words. Made again like `impersonation_matcher`."""
+    from accounts.names import RESERVED_WORDS, reserved_names
+
+    def build():
+        roles = {word.casefold() for word in RESERVED_WORDS}
+        names: set[str] = set()
+        for name in reserved_names():
+            words = name.split()
+            if not words or name.casefold() in roles:
+                continue
+            if len(words) > 1:
+                names.add(" ".join(words))
+            if len(words[-1]) >= 5 and words[-1].casefold() not in roles:
+                names.add(words[-1])
+        return Matcher((name, name) for name in sorted(names))
+
+    return _kept("people", f"{version(CONTENT)}:{int(time.time() // 60)}", build)

@@ -15,6 +15,7 @@ import bisect
 import re
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,6 +23,8 @@ from .lists import DATA, pattern_lists
 from .matching import Match, Matcher
 from .normalise import Normalised
 
+# The lists that the names of the site's people join (see `find`).
+TARGETS, ADDRESSEES = "targets", "addressees"
 # Lists with a role in every rule rather than a rule of their own.
 REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
     "reporting",
@@ -141,9 +144,7 @@ def _overlap(a: Match, b: Match) -> bool:
 def _near(
     context: Context, a: Match, b: Match, within: int, across: bool = False
 ) -> bool:
-    if not across and context.sentence(a.first_word) != context.sentence(
-        b.first_word
-    ):
+    if not across and context.sentence(a.first_word) != context.sentence(b.first_word):
         return False
     gap = max(a.first_word, b.first_word) - min(a.last_word, b.last_word)
     return gap <= within
@@ -250,11 +251,24 @@ def _echoes(normalised: Normalised) -> list[Match]:
     return found
 
 
-def find(normalised: Normalised, context: Context | None = None) -> list[Finding]:
-    """The rules that fire on a text, in the order of `rules()`."""
+def find(
+    normalised: Normalised,
+    context: Context | None = None,
+    people: Iterable[Match] = (),
+) -> list[Finding]:
+    """The rules that fire on a text, in the order of `rules()`. `people` are
+    the site's authors and staff named in it (`lists.people_matcher`): each
+    counts as a term of targets.txt and of addressees.txt."""
     hits: dict[str, list[Match]] = defaultdict(list)
     for match in terms_matcher().find(normalised):
         hits[match.value].append(match)
+    for person in people:
+        for name in (TARGETS, ADDRESSEES):
+            hits[name].append(
+                Match(
+                    value=name, first_word=person.first_word, last_word=person.last_word
+                )
+            )
     if "(((" in normalised.plain:
         hits[CODES] += _echoes(normalised)
     if not hits:

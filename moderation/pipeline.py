@@ -39,7 +39,7 @@ from accounts.names import is_reserved_name
 
 from . import classifier, offensive, outside, patterns
 from . import links as linking
-from .lists import Lists, current_lists, impersonation_matcher
+from .lists import Lists, current_lists, impersonation_matcher, people_matcher
 from .matching import Match
 from .normalise import Normalised, normalise
 
@@ -370,7 +370,11 @@ def check_patterns(submission: Submission) -> Verdict | None:
     the lists of phrases miss (data/patterns/)."""
     if not submission.terms:
         return None
-    findings = patterns.find(submission.normalised, submission.context)
+    findings = patterns.find(
+        submission.normalised,
+        submission.context,
+        people=people_matcher().find(submission.normalised),
+    )
     if not findings:
         return None
     rule = max((f.rule for f in findings), key=lambda r: SEVERITY[r.verdict])
@@ -403,7 +407,6 @@ def _signed_as(signature: str) -> bool:
         return True
     team = _SIGNATURE_TEAM.match(signature.strip())
     return bool(team and is_reserved_name(team.group(1)))
-
 
 
 def check_impersonation(submission: Submission) -> Verdict | None:
