@@ -25,6 +25,11 @@ from .normalise import Normalised
 
 # The lists that the names of the site's people join (see `find`).
 TARGETS, ADDRESSEES = "targets", "addressees"
+# A group named right after a negation ("not all Muslims") is not the subject
+# of what follows (see `_negated`).
+GROUPS = "groups"
+# Copulas after the predicate, in subject-object-verb languages (see `_joined`).
+COPULAS_AFTER = "copulas_after"
 # Lists with a role in every rule rather than a rule of their own.
 REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
     "reporting",
@@ -180,10 +185,10 @@ def _reported_in_sentence(
 
 
 def _negated(hits: dict[str, list[Match]], word: Match) -> bool:
-    """A negation just before `word`: the predicate ("are not vermin"), or, in
-    rules about groups, the subject ("not all Muslims are terrorists", "no
-    refugee is a criminal"; in rules about a reader, "No, you are the idiot" is
-    still an insult)."""
+    """A negation just before `word`: the predicate ("are not vermin"), or a
+    group as the subject ("not all Muslims are terrorists", "no refugee is a
+    criminal"; but "No, you are the idiot" is still an insult, and "they're
+    not refugees, they're an army" still says it)."""
     return any(
         word.first_word - NEGATION_REACH <= hit.last_word < word.first_word
         for hit in hits.get(NEGATIONS, ())
@@ -227,6 +232,11 @@ def _joined(
         words[first.last_word][1] : words[second.first_word][0]
     ]
     if any(sign in between for sign in _EQUALS):
+        return True
+    # Urdu and Hindi put the copula last: "Yahudi ... dushman hain".
+    if first is subject and any(
+        hit.first_word == predicate.last_word + 1 for hit in hits.get(COPULAS_AFTER, ())
+    ):
         return True
     # The joining word must also be close to the second: in "Islam is a
     # religion of peace and terrorists do not speak for it", "is" says what
@@ -308,7 +318,7 @@ def find(
                 and not _overlap(s, predicate)
                 and not (rule.victim_markers and _victim_between(hits, s, predicate))
                 and _joined(context, hits, rule.joined_by, s, predicate)
-                and not (rule.victim_markers and _negated(hits, s))
+                and not (subject_list == GROUPS and _negated(hits, s))
             ]
             if not near:
                 continue
