@@ -7,6 +7,12 @@ module only knows how to apply them, and how to tell a comment that says a thing
 from one that reports or condemns it: quotation marks around the predicate, a
 reporting word in the sentence ("called them", "so-called", "propaganda"), a
 negation just before the predicate ("are not vermin").
+
+Beyond pairs of words, it knows a few structures that no list can say: a rule
+of one list (a hate code, a warning), terms in different sentences (spam), an
+equals sign or an Urdu copula after the predicate as a joining word, the echo
+"(((name)))", and the site's own people as those a threat or insult is aimed at
+(see rules.toml for all of them).
 """
 
 from __future__ import annotations
