@@ -226,3 +226,44 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             if html_email_template_name
             else "",
         )
+
+
+class ProfileForm(forms.Form):
+    """The name a member shows with what they write, checked as at sign-up."""
+
+    display_name = forms.CharField(
+        label="Display name",
+        help_text=(
+            f"Shown with what you write. {names.DISPLAY_NAME_MIN_LENGTH} to "
+            f"{names.DISPLAY_NAME_MAX_LENGTH} characters."
+        ),
+        error_messages={"required": "Enter a display name."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "nickname",
+                "maxlength": names.DISPLAY_NAME_MAX_LENGTH,
+            }
+        ),
+    )
+
+    def clean_display_name(self) -> str:
+        return names.validate_display_name(self.cleaned_data["display_name"])
+
+
+class NotificationDefaultsForm(forms.Form):
+    """What a member's comments and new subscriptions start with."""
+
+    comment_notify = forms.ChoiceField(
+        label="When I comment, e-mail me",
+        choices=User.CommentNotify.choices,
+        widget=forms.RadioSelect,
+        help_text="Chosen first on the comment form; you can change it each time.",
+        error_messages={"required": "Choose what to be told about."},
+    )
+    article_frequency = forms.ChoiceField(
+        label="New articles I follow",
+        choices=User.ArticleFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text="For the sections, authors or whole site you start following.",
+        error_messages={"required": "Choose how often."},
+    )

@@ -14,7 +14,27 @@ class User(AbstractUser):
     inactive until `email_verified_at` is set by the link we mail them.
     """
 
+    class CommentNotify(models.TextChoices):
+        NONE = "none", "No e-mails"
+        REPLIES = "replies", "Replies to my comments"
+        ALL = "all", "Replies, and every new comment on the article"
+
+    class ArticleFrequency(models.TextChoices):
+        INSTANT = "instant", "As each article is published"
+        DAILY = "daily", "In one e-mail a day"
+
     display_name = models.CharField(max_length=80, blank=True)
+    # Notification defaults, chosen on the account page: what the comment form
+    # starts with ("" until chosen: replies once the address is verified), and
+    # how often new-article subscriptions the member starts send mail.
+    comment_notify = models.CharField(
+        max_length=10, blank=True, choices=CommentNotify.choices
+    )
+    article_frequency = models.CharField(
+        max_length=10,
+        choices=ArticleFrequency.choices,
+        default=ArticleFrequency.INSTANT,
+    )
     email_verified_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -37,6 +57,15 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def comment_notify_default(self) -> str:
+        """What the comment form offers this member first: their choice, or
+        replies once they proved they read their mail."""
+        if self.comment_notify:
+            return self.comment_notify
+        verified = self.email_verified_at is not None
+        return self.CommentNotify.REPLIES if verified else self.CommentNotify.NONE
 
     @property
     def awaits_verification(self) -> bool:

@@ -209,3 +209,38 @@ def verify_email(*, token: str) -> tuple[User, str]:
     user.email_verified_at = timezone.now()
     user.save(update_fields=["is_active", "email_verified_at"])
     return user, str(next_url or "")
+
+
+@transaction.atomic
+def update_profile(*, user: User, display_name: str) -> User:
+    """Changes the name a member shows (already checked by `names`)."""
+    User.objects.filter(pk=user.pk).update(display_name=display_name)
+    user.display_name = display_name
+    return user
+
+
+@transaction.atomic
+def set_notification_defaults(
+    *, user: User, comment_notify: str, article_frequency: str
+) -> User:
+    """Records what the member's comments and new subscriptions start with;
+    subscriptions already running keep what they are."""
+    if comment_notify not in User.CommentNotify.values:
+        raise ValueError(f"unknown comment_notify {comment_notify!r}")
+    if article_frequency not in User.ArticleFrequency.values:
+        raise ValueError(f"unknown article_frequency {article_frequency!r}")
+    User.objects.filter(pk=user.pk).update(
+        comment_notify=comment_notify, article_frequency=article_frequency
+    )
+    user.comment_notify = comment_notify
+    user.article_frequency = article_frequency
+    return user
+
+
+def replies_stopped(*, email: str) -> None:
+    """The member at `email` stopped mail about replies to their comments: their
+    comment form stops offering it first (unless they chose "all" themselves,
+    which they change on their page)."""
+    User.objects.filter(
+        email__iexact=email, comment_notify__in=["", User.CommentNotify.REPLIES]
+    ).update(comment_notify=User.CommentNotify.NONE)

@@ -21,8 +21,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import services
-from .forms import LoginForm, PasswordResetForm, ResendVerificationForm, SignUpForm
+from . import extensions, services
+from .forms import (
+    LoginForm,
+    NotificationDefaultsForm,
+    PasswordResetForm,
+    ProfileForm,
+    ResendVerificationForm,
+    SignUpForm,
+)
 from .network import client_ip, ip_network_key
 from .ratelimit import RateLimit
 
@@ -199,9 +206,54 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    """The signed-in reader's own page: who they are here, and the way out."""
-    return render(request, "accounts/account.html")
+    """The signed-in reader's own page: their name (editable), their notification
+    defaults, the way out, and what the apps above add (accounts.extensions:
+    their subscriptions, their comments)."""
+    user = request.user
+    profile = ProfileForm(
+        initial={"display_name": user.display_name or user.public_name},
+        prefix="profile",
+    )
+    defaults = NotificationDefaultsForm(
+        initial={
+            "comment_notify": user.comment_notify_default,
+            "article_frequency": user.article_frequency,
+        },
+        prefix="defaults",
+    )
+    status = 200
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "profile":
+            profile = ProfileForm(request.POST, prefix="profile")
+            if profile.is_valid():
+                services.update_profile(
+                    user=user, display_name=profile.cleaned_data["display_name"]
+                )
+                messages.success(request, "Your display name is saved.")
+                return redirect(f"{resolve_url('accounts:account')}#profile")
+        elif which == "defaults":
+            defaults = NotificationDefaultsForm(request.POST, prefix="defaults")
+            if defaults.is_valid():
+                services.set_notification_defaults(user=user, **defaults.cleaned_data)
+                messages.success(request, "Your notification defaults are saved.")
+                return redirect(f"{resolve_url('accounts:account')}#notifications")
+        else:
+            return HttpResponse("Say which form you sent.", status=400)
+        status = 400
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "profile_form": profile,
+            "defaults_form": defaults,
+            "sections": extensions.account_sections(request),
+        },
+        status=status,
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

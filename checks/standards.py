@@ -12,7 +12,8 @@
 
 The pages are found on the site itself: the home page, the first section in the
 site navigation, the flagship article (the lead story on the home page), its
-first author and tag, a search for "network" and a 404 page. The HTML checker
+first author and tag, a search for "network", the privacy page (the footer's
+"Your data and privacy") and a 404 page. The HTML checker
 and axe look at all of them; Lighthouse, which is slow, at the home, section,
 article and author pages unless ``--pages`` or ``--lighthouse-pages`` say
 otherwise.
@@ -79,7 +80,17 @@ CHROME_FLAGS = [
 LIGHTHOUSE_CHROME_FLAGS = ["--headless=new", *CHROME_FLAGS, "--disable-gpu"]
 
 # The page types, in the order of the report (see discover()).
-PAGE_NAMES = ("home", "section", "article", "author", "tag", "search", "404", "report")
+PAGE_NAMES = (
+    "home",
+    "section",
+    "article",
+    "author",
+    "tag",
+    "search",
+    "privacy",
+    "404",
+    "report",
+)
 LIGHTHOUSE_DEFAULT_PAGES = ("home", "section", "article", "author")
 SEARCH_PATH = "/search/?q=network"
 NOT_FOUND_PATH = "/no-such-page/"
@@ -174,6 +185,8 @@ def discover(base_url: str) -> tuple[dict[str, Page], dict[str, str]]:
 
     # The first section in the navigation: the first link that is not home.
     find("section", home, ".site-nav a[href]", home_url, skip_home=True)
+    # "Your data and privacy", in every page's footer.
+    find("privacy", home, ".site-footer__legal a[href]", home_url)
     article_url = find("article", home, ".front__lead .card__title a[href]", home_url)
     if article_url is None:
         for name in ("author", "tag", "report"):

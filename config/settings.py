@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "ratings",
     "subscriptions",
     "moderation",
+    "privacy",
     "demo",
     "server",
     "wagtail.contrib.settings",
@@ -336,6 +337,10 @@ MODERATION_REPORTS_PER_HOUR = env_int("MODERATION_REPORTS_PER_HOUR", 20)
 # Each process remembers recent comments for the repeat check this long, then reads
 # them afresh (in between it asks only for newer ones).
 MODERATION_RECENT_MEMO_SECONDS = env_int("MODERATION_RECENT_MEMO_SECONDS", 3)
+# Vote stuffing, as the desk flags it: more votes than this on one comment from one
+# IP hash, and votes cast within these minutes of a reader's first activity.
+MODERATION_VOTE_BURST = env_int("MODERATION_VOTE_BURST", 5)
+MODERATION_NEW_READER_MINUTES = env_int("MODERATION_NEW_READER_MINUTES", 10)
 
 # The classifier trained on moderators' decisions: off until this many decisions,
 # with at least MIN_EACH approved and MIN_EACH rejected; trained again every
@@ -371,6 +376,15 @@ SUBSCRIPTIONS_REQUESTS_PER_HOUR_PER_IP = env_int(
 )
 # A mail still failing this long after its event is given up (and recorded).
 SUBSCRIPTIONS_GIVE_UP_AFTER = 24 * 3600
+# A failed send is tried again after this many seconds, then three times longer
+# each time, up to the cap.
+SUBSCRIPTIONS_RETRY_SECONDS = env_int("SUBSCRIPTIONS_RETRY_SECONDS", 15)
+SUBSCRIPTIONS_RETRY_MAX_SECONDS = env_int("SUBSCRIPTIONS_RETRY_MAX_SECONDS", 900)
+# Mail a worker took and has not recorded this long after (the worker died) goes
+# back to the queue; a worker gives back what it has not sent after half of it.
+SUBSCRIPTIONS_CLAIM_LEASE_SECONDS = env_int("SUBSCRIPTIONS_CLAIM_LEASE_SECONDS", 600)
+# Batches of mail each worker sends at once, each over its own SMTP connection.
+SUBSCRIPTIONS_SENDERS = env_int("SUBSCRIPTIONS_SENDERS", 4)
 # Daily-digest subscribers get their mail at this hour (0-23, in TIME_ZONE).
 SUBSCRIPTIONS_DIGEST_HOUR = env_int("SUBSCRIPTIONS_DIGEST_HOUR", 7)
 # A reader gets at most this many comment mails an hour from one article; the rest
@@ -379,6 +393,19 @@ SUBSCRIPTIONS_THROTTLE_PER_HOUR = env_int("SUBSCRIPTIONS_THROTTLE_PER_HOUR", 10)
 # PostgreSQL only: record sent mail without waiting for the disk (faster; a crash of
 # the database server itself may then send its last fraction of a second again).
 SUBSCRIPTIONS_QUICK_COMMITS = env_bool("SUBSCRIPTIONS_QUICK_COMMITS")
+
+# --- Privacy ------------------------------------------------------------------------
+# IP hashes (comments, votes, ratings), moderation evidence, report notes and
+# ended IP bans older than this many days are purged by a daily task.
+PRIVACY_RETENTION_DAYS = env_int("PRIVACY_RETENTION_DAYS", 90)
+# A link to see, download or erase one's data works this long; an address is sent
+# at most one such link in PRIVACY_MAIL_QUIET_HOURS, however often someone asks.
+PRIVACY_LINK_MAX_AGE = env_int("PRIVACY_LINK_MAX_AGE_HOURS", 24) * 3600
+PRIVACY_MAIL_QUIET = env_int("PRIVACY_MAIL_QUIET_HOURS", 3) * 3600
+# Requests for a link per IP address (or IPv6 /64) per hour; more get 429.
+PRIVACY_REQUESTS_PER_HOUR_PER_IP = env_int("PRIVACY_REQUESTS_PER_HOUR_PER_IP", 10)
+# The hour of the day (0-23, in TIME_ZONE) the purge runs.
+PRIVACY_PURGE_HOUR = env_int("PRIVACY_PURGE_HOUR", 4)
 
 # --- Security ----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

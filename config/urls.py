@@ -32,6 +32,7 @@ urlpatterns = [
     path("ratings/", include("ratings.urls")),
     path("subscriptions/", include("subscriptions.urls")),
     path("moderation/", include("moderation.urls")),
+    path("privacy/", include("privacy.urls")),
     path("api/v1/", api.urls),
     path("", include("newsroom.urls")),
 ]

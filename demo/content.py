@@ -1172,5 +1172,26 @@ COMMENTS = [
     },
 ]
 
+# Comments that wait on the moderators' desk: held by the checks when the demo is
+# loaded (a newcomer's link to a site nobody vouched for; a pasted advertisement).
+HELD_COMMENTS = [
+    {
+        "name": "Kamran",
+        "email": "kamran@example.org",
+        "body": (
+            "There is a longer account of the recruiters' meetings here: "
+            "https://district-notes.example/recruiters"
+        ),
+    },
+    {
+        "name": "Best Deals",
+        "email": "deals@example.org",
+        "body": (
+            "Earn from home today!!! Message us on WhatsApp +44 7700 900123 for "
+            "guaranteed daily profits."
+        ),
+    },
+]
+
 # Readers' ratings of the flagship, in stars (the seed's "Article Rating").
 RATINGS = [5, 4, 5, 4, 3, 5, 4]

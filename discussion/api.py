@@ -125,6 +125,9 @@ class CommentIn(Strict):
 
 class CommentCreated(CommentOut):
     edit_token: str
+    detail: str = Field(
+        "", description="With state pending: why the comment waits for a moderator."
+    )
 
 
 class EditIn(Strict):
@@ -309,7 +312,11 @@ def create_comment(
     comment.viewer_key = reader.key
     return Status(
         202 if comment.state == Comment.State.PENDING else 201,
-        {**_out(comment), "edit_token": edit_token(comment.pk, reader.key)},
+        {
+            **_out(comment),
+            "edit_token": edit_token(comment.pk, reader.key),
+            "detail": comment.review_message,
+        },
     )
 
 

@@ -248,6 +248,8 @@ class Comment(models.Model):
     # The reader key of whoever the comment is being shown to, when they are known
     # (a page rendered for one reader): its author then sees it as they should.
     viewer_key: str | None = None
+    # Set on a comment just posted and held: why it waits, in words for its author.
+    review_message = ""
 
     class Meta:
         indexes = [

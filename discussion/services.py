@@ -317,6 +317,8 @@ def post_comment(
     if review.action == extensions.REFUSE:
         raise Refused({"body": review.message})
     comment.state = REVIEWED_STATES[review.action]
+    # Why it waits, for its author (not stored: moderation keeps its own record).
+    comment.review_message = review.message if review.action == extensions.HOLD else ""
     shown = comment.state == Comment.State.PUBLISHED
     try:
         with transaction.atomic():

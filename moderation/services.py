@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from discussion import extensions
@@ -26,7 +26,7 @@ from discussion import services as discussion
 from discussion.models import Comment
 from discussion.readers import Reader, over_limit
 from pagecache.generations import version
-from subscriptions.services import is_confirmed_address
+from subscriptions.services import is_confirmed_address, send_notice
 
 from . import classifier, pipeline
 from .models import BANS, Action, Ban, Report, Review, Standing
@@ -41,6 +41,8 @@ DEFAULTS = {
     "MODERATION_REPORT_THRESHOLD": 3,
     "MODERATION_REPORTS_PER_HOUR": 20,
     "MODERATION_RECENT_MEMO_SECONDS": 3,
+    "MODERATION_VOTE_BURST": 5,
+    "MODERATION_NEW_READER_MINUTES": 10,
 }
 
 
@@ -322,6 +324,17 @@ def _file(comment: Comment) -> Review:
     return review
 
 
+def _count_rejection(identity: str) -> None:
+    """A rejected comment counts in its author's record, their first one too."""
+    if Standing.objects.filter(identity=identity).update(rejected=F("rejected") + 1):
+        return
+    try:
+        with transaction.atomic():
+            Standing.objects.create(identity=identity, rejected=1)
+    except IntegrityError:  # made by a concurrent decision
+        Standing.objects.filter(identity=identity).update(rejected=F("rejected") + 1)
+
+
 DECISIONS = ("approve", "reject", "spam", "pin", "unpin")
 
 
@@ -360,9 +373,8 @@ def decide(*, comment_id: int, action: str, moderator, reason: str = "") -> Comm
                     comment_id=comment_id, state=state
                 )
                 if review.queue != Review.Queue.REJECTED and action == "reject":
-                    Standing.objects.filter(identity=review.identity).update(
-                        rejected=F("rejected") + 1
-                    )
+                    _count_rejection(review.identity)
+                    send_statement_of_reasons(comment, reason)
                 review.queue = (
                     Review.Queue.SPAM if action == "spam" else Review.Queue.REJECTED
                 )
@@ -380,6 +392,45 @@ def decide(*, comment_id: int, action: str, moderator, reason: str = "") -> Comm
         if action not in ("pin", "unpin"):
             transaction.on_commit(_retrain_if_due)
     return comment
+
+
+def send_statement_of_reasons(comment: Comment, reason: str) -> bool:
+    """Tells the author of a rejected comment what was decided and why, by mail
+    through the notifications outbox (in the decision's transaction), when their
+    address is one they proved is theirs: a member's checked account address, or
+    a guest's address confirmed for subscriptions. Once per comment."""
+    if comment.user_id:
+        user = comment.user
+        email, verified = user.email, bool(user.email and user.email_verified_at)
+        if not verified:
+            return False
+    else:
+        email, verified = comment.guest_email, False
+    if not email:
+        return False
+    article = comment.thread.article
+    title = " ".join(article.title.split())
+    words = " ".join(comment.body_source.split())
+    if len(words) > 400:
+        words = words[:400].rsplit(" ", 1)[0] + " …"
+    paragraphs = [
+        f"A moderator has removed the comment you posted on “{title}” on "
+        f"{comment.created_at.day} {comment.created_at:%B %Y}. It is no longer "
+        "shown on the site.",
+        f"The reason: {reason or 'it broke the rules of the discussion.'}",
+        f"What you wrote: “{words}”",
+        "You can go on commenting; comments that keep to the rules are published.",
+    ]
+    if settings.SUBSCRIPTIONS_REPLY_TO:
+        paragraphs.append("If you think this was a mistake, answer this e-mail.")
+    event = send_notice(
+        email=email,
+        subject=f"Your comment on “{title}” was removed",
+        paragraphs=paragraphs,
+        key=f"moderation.statement:{comment.pk}",
+        verified=verified,
+    )
+    return event is not None
 
 
 def _retrain_if_due() -> None:
@@ -444,3 +495,272 @@ def report(*, comment_id: int, reader: Reader, reason: str, note: str = "") -> R
     except IntegrityError:  # the same reader, twice at once
         return Report.objects.get(comment=comment, reader_key=reader.key)
     return filed
+
+
+# --- the moderators' desk: bans, trust, edits, votes, closing discussions -----------
+def _require_moderator(moderator) -> None:
+    if not is_moderator(moderator):
+        raise Forbidden("Only moderators can do that.")
+
+
+def _comment(comment_id) -> Comment:
+    comment = (
+        Comment.objects.select_related("user", "thread").filter(pk=comment_id).first()
+    )
+    if comment is None or comment.is_deleted:
+        raise discussion.NotFound("That comment does not exist.")
+    return comment
+
+
+# How long a ban lasts, by the name the desk's form gives it (None: for good).
+BAN_DURATIONS = {
+    "1d": ("for a day", timedelta(days=1)),
+    "7d": ("for 7 days", timedelta(days=7)),
+    "30d": ("for 30 days", timedelta(days=30)),
+    "forever": ("for good", None),
+}
+
+
+def clean_ban_value(kind: str, value: str) -> str:
+    """What a ban of this kind is kept under: an account's id (a username is
+    looked up), a lower-case e-mail address, or an IP hash (an address typed in is
+    hashed as the discussion hashes it)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.core.validators import EmailValidator, validate_ipv46_address
+
+    from accounts.network import ip_hash
+
+    value = "".join(value.split()) if value else ""
+    if kind == Ban.Kind.ACCOUNT:
+        users = get_user_model().objects
+        user = (
+            users.filter(pk=int(value)).first()
+            if value.isdigit()
+            else users.filter(username=value).first()
+        )
+        if user is None:
+            raise ModerationError({"value": "There is no account with that name."})
+        return str(user.pk)
+    if kind == Ban.Kind.EMAIL:
+        value = value.lower()
+        try:
+            EmailValidator()(value)
+        except ValidationError:
+            raise ModerationError(
+                {"value": "Enter an e-mail address such as name@example.org."}
+            ) from None
+        if len(value) > 254:
+            raise ModerationError({"value": "That e-mail address is too long."})
+        return value
+    if kind == Ban.Kind.IP:
+        lowered = value.lower()
+        if len(lowered) == 32 and all(ch in "0123456789abcdef" for ch in lowered):
+            return lowered
+        try:
+            validate_ipv46_address(value)
+        except ValidationError:
+            raise ModerationError(
+                {"value": "Enter an IP address, or the hash the desk shows for one."}
+            ) from None
+        return ip_hash(value)
+    raise ModerationError({"kind": "Ban an account, an e-mail address or an IP."})
+
+
+def _ban_target_of(comment: Comment, kind: str) -> str:
+    """The account, address or IP hash a ban of `kind` takes from a comment."""
+    if kind == Ban.Kind.ACCOUNT:
+        if not comment.user_id:
+            raise ModerationError({"kind": "A guest wrote this: ban the e-mail or IP."})
+        return str(comment.user_id)
+    if kind == Ban.Kind.EMAIL:
+        email = (comment.user.email if comment.user_id else comment.guest_email) or ""
+        if not email.strip():
+            raise ModerationError({"kind": "There is no e-mail address to ban."})
+        return email.strip().lower()
+    if kind == Ban.Kind.IP:
+        if not comment.ip_hash:
+            raise ModerationError({"kind": "The comment's IP hash is no longer kept."})
+        return comment.ip_hash
+    raise ModerationError({"kind": "Ban an account, an e-mail address or an IP."})
+
+
+def ban(
+    *,
+    kind: str,
+    moderator,
+    duration: str = "forever",
+    value: str = "",
+    comment_id: int | None = None,
+    shadow: bool = False,
+    reason: str = "",
+) -> Ban:
+    """Bans an account, an e-mail address or an IP hash from commenting, for a
+    while (`duration`: 1d, 7d, 30d) or for good; a shadow ban lets them go on
+    posting comments that only they see. The value is given, or taken from a
+    comment (`comment_id`). A ban in force on the same value is replaced."""
+    _require_moderator(moderator)
+    if duration not in BAN_DURATIONS:
+        raise ModerationError({"duration": "Choose a day, 7 days, 30 days or good."})
+    if kind not in Ban.Kind.values:
+        raise ModerationError({"kind": "Ban an account, an e-mail address or an IP."})
+    reason = clean_reason(reason)
+    comment = None
+    if comment_id is not None:
+        comment = _comment(comment_id)
+        value = _ban_target_of(comment, kind)
+    else:
+        value = clean_ban_value(kind, value)
+    label, length = BAN_DURATIONS[duration]
+    now = timezone.now()
+    with transaction.atomic():
+        Ban.objects.filter(kind=kind, value=value, lifted_at__isnull=True).filter(
+            Q(until__isnull=True) | Q(until__gt=now)
+        ).update(lifted_at=now)
+        made = Ban.objects.create(
+            kind=kind,
+            value=value,
+            until=now + length if length else None,
+            shadow=shadow,
+            reason=reason,
+            created_by=moderator,
+            created_at=now,
+        )
+        _log(
+            moderator,
+            "shadow_ban" if shadow else "ban",
+            comment=comment,
+            target=f"{made.get_kind_display()} {value}, {label}",
+            reason=reason,
+        )
+    return made
+
+
+def lift_ban(*, ban_id: int, moderator, reason: str = "") -> Ban:
+    """Ends a ban in force now."""
+    _require_moderator(moderator)
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        found = Ban.objects.select_for_update().filter(pk=ban_id).first()
+        if found is None:
+            raise discussion.NotFound("That ban does not exist.")
+        if not found.is_active:
+            raise ModerationError("That ban is no longer in force.")
+        found.lifted_at = timezone.now()
+        found.save(update_fields=["lifted_at"])
+        _log(
+            moderator,
+            "lift_ban",
+            target=f"{found.get_kind_display()} {found.value}",
+            reason=reason,
+        )
+    return found
+
+
+def active_bans():
+    """Bans in force, the newest first."""
+    return (
+        Ban.objects.filter(lifted_at__isnull=True)
+        .filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+IDENTITY_PREFIXES = ("u:", "e:", "k:")
+
+
+def set_trusted(
+    *, identity: str, trusted: bool, moderator, reason: str = ""
+) -> Standing:
+    """Trusts a commenter (their comments skip the rules that hold, never those
+    that refuse), or stops trusting them."""
+    _require_moderator(moderator)
+    identity = (identity or "").strip()
+    if not identity.startswith(IDENTITY_PREFIXES) or not 2 < len(identity) <= 300:
+        raise ModerationError({"identity": "That is not a commenter the desk knows."})
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        standing, _ = Standing.objects.get_or_create(identity=identity)
+        if standing.trusted != trusted:
+            standing.trusted = trusted
+            standing.save(update_fields=["trusted"])
+        _log(
+            moderator, "trust" if trusted else "untrust", target=identity, reason=reason
+        )
+    return standing
+
+
+def _queue_for(comment: Comment) -> str:
+    return {
+        Comment.State.PENDING: Review.Queue.PENDING,
+        Comment.State.SPAM: Review.Queue.SPAM,
+        Comment.State.HIDDEN: Review.Queue.SPAM,
+        Comment.State.REMOVED: Review.Queue.REJECTED,
+    }.get(comment.state, Review.Queue.APPROVED)
+
+
+def edit_comment(*, comment_id: int, body: str, moderator, reason: str = "") -> Comment:
+    """A moderator's edit of a comment's words. The author's own words are kept
+    (the first time it is edited) in its review's `original_body`, for the desk
+    to show beside the edited ones."""
+    _require_moderator(moderator)
+    reason = clean_reason(reason)
+    comment = _comment(comment_id)
+    with transaction.atomic():
+        comment, original = discussion.replace_body(comment_id=comment.pk, body=body)
+        review, _ = Review.objects.get_or_create(
+            comment=comment,
+            defaults={"queue": _queue_for(comment), "identity": identity_of(comment)},
+        )
+        if not review.original_body and original != comment.body_source:
+            review.original_body = original
+            review.save(update_fields=["original_body", "updated_at"])
+        _log(
+            moderator,
+            "edit",
+            comment=comment,
+            target=f"comment {comment.pk}",
+            reason=reason,
+        )
+    return comment
+
+
+def void_votes(*, reader_key: str, moderator, reason: str = "") -> int:
+    """Takes back every vote a reader cast (vote stuffing); each comment they
+    voted on is counted again from the votes left. Returns how many went."""
+    _require_moderator(moderator)
+    reader_key = (reader_key or "").strip()
+    if not reader_key or len(reader_key) > 64:
+        raise ModerationError({"reader_key": "That is not a reader the desk knows."})
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        removed = discussion.void_votes(reader_key=reader_key)
+        _log(
+            moderator,
+            "void_votes",
+            target=f"reader {reader_key}: {removed} vote{'s' if removed != 1 else ''}",
+            reason=reason,
+        )
+    return removed
+
+
+def set_discussion_closed(
+    *, article_id: int, closed: bool, moderator, reason: str = ""
+) -> None:
+    """Closes an article's discussion (its comments stay, the form goes) or
+    opens it again; a later publication of the article keeps the choice."""
+    from newsroom.services import set_comments_closed
+
+    _require_moderator(moderator)
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        title = set_comments_closed(article_id=article_id, closed=closed)
+        if title is None:
+            raise discussion.NotFound("That article does not exist.")
+        _log(
+            moderator,
+            "close_discussion" if closed else "reopen_discussion",
+            target=f"article {article_id}: {title}",
+            reason=reason,
+        )

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from wagtail.models import Site
+from django.db import transaction
+from wagtail.models import Revision, Site
 
 from pagecache.generations import CONTENT, PAGES, bump, version
 
@@ -105,3 +106,29 @@ def reserved_names() -> list[str]:
     for name, alias in Author.objects.values_list("name", "alias"):
         names += [name, alias]
     return names
+
+
+def set_comments_closed(*, article_id: int, closed: bool) -> str | None:
+    """Closes an article's discussion (`closed`) or opens it again, on the live
+    page and in its live and latest revisions, so that publishing the latest
+    revision later keeps the choice. Returns the article's title, or None when
+    there is no such article."""
+    from .models import ArticlePage
+
+    with transaction.atomic():
+        article = (
+            ArticlePage.objects.select_for_update()
+            .filter(pk=article_id)
+            .only("pk", "title", "comments_closed", "live_revision", "latest_revision")
+            .first()
+        )
+        if article is None:
+            return None
+        ArticlePage.objects.filter(pk=article_id).update(comments_closed=closed)
+        revisions = {article.live_revision_id, article.latest_revision_id} - {None}
+        for revision in Revision.objects.filter(pk__in=revisions):
+            if revision.content.get("comments_closed") != closed:
+                revision.content = {**revision.content, "comments_closed": closed}
+                revision.save(update_fields=["content"])
+        content_changed()
+    return article.title

@@ -35,7 +35,8 @@ class SubscribeIn(Schema):
 
     email: str = Field(max_length=1000)
     topic: str = Field(max_length=200)
-    frequency: Literal["instant", "daily"] = "instant"
+    # Unsaid: a signed-in member's default (their account page), else instant.
+    frequency: Literal["instant", "daily"] | None = None
 
 
 class Accepted(Schema):

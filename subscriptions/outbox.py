@@ -8,11 +8,23 @@ Safe with any number of workers at once, and after any of them is killed:
 - A delivery is claimed by one conditional UPDATE (`state='pending'` →
   `sending`, with the worker's token), so two workers never hold the same one;
   on PostgreSQL the candidates are picked with SKIP LOCKED so they do not wait
-  on each other. A claim older than CLAIM_LEASE (its worker died) goes back to
-  the queue.
-- Sending and recording are separate steps: a worker killed between the SMTP
-  server's "250" and the record sends that one mail again after the lease, with
-  the same Message-ID. Everything else is sent exactly once.
+  on each other. A claim older than the lease (SUBSCRIPTIONS_CLAIM_LEASE_SECONDS:
+  its worker died) goes back to the queue, and a worker stops sending a batch
+  once half the lease has passed and gives back what is left, so a slow SMTP
+  server never lets a lease run out under a living worker.
+- Each mail is recorded as sent in a transaction of its own, right after the
+  SMTP server's "250" for it, before the next mail of the batch is offered. A
+  worker killed at any moment therefore leaves every accepted mail recorded,
+  except in one window: after the server wrote "250" for a mail and before the
+  UPDATE recording it has committed (one round trip to the database and a
+  commit, about a millisecond on one machine). A mail accepted in that window is
+  still `sending`, and is sent again when the lease runs out, with the same
+  Message-ID, which lets the receiving side drop the copy. A worker sends with
+  SUBSCRIPTIONS_SENDERS threads, each with this window of its own: a kill can
+  catch at most that many mails in it. SMTP has no way to
+  ask a server afterwards whether it took a message, so the window can be made
+  short, not closed. A worker killed anywhere else (fanning out, between mails,
+  or while the server has not yet answered) sends nothing twice.
 """
 
 from __future__ import annotations
@@ -21,12 +33,15 @@ import logging
 import os
 import smtplib
 import socket
+import time
 import uuid
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
@@ -35,14 +50,16 @@ from discussion.models import Comment
 from newsroom.models import ArticlePage
 
 from . import mail, services
-from .models import Delivery, Event, Subscription
+from .models import Address, Delivery, Event, Subscription
 
 log = logging.getLogger(__name__)
 
-CLAIM_LEASE = timedelta(minutes=10)
 BATCH = 50
-FIRST_RETRY = 15  # seconds; each later wait is three times the one before...
-MAX_WAIT = 15 * 60  # ...up to this
+
+
+def lease() -> timedelta:
+    """How long a claim holds before its deliveries go back to the queue."""
+    return timedelta(seconds=settings.SUBSCRIPTIONS_CLAIM_LEASE_SECONDS)
 
 
 def worker_token() -> str:
@@ -276,7 +293,15 @@ def _digest_recipients(event: Event) -> dict[int, int | None]:
     return _followers(sorted(topics), Subscription.Frequency.DAILY)
 
 
+def _notice_recipients(event: Event) -> dict[int, int | None]:
+    """A notice's one reader, while their address is still confirmed."""
+    address_id = event.payload.get("address_id")
+    confirmed = Address.objects.filter(pk=address_id, confirmed_at__isnull=False)
+    return {address_id: None} if confirmed.exists() else {}
+
+
 RECIPIENTS = {
+    services.NOTICE: _notice_recipients,
     "address.confirm": _confirmation_recipients,
     "comment.visible": _comment_recipients,
     "article.published": _article_recipients,
@@ -289,7 +314,7 @@ def claim(token: str, *, limit: int = BATCH) -> list[Delivery]:
     """Takes up to `limit` due deliveries for the worker `token`."""
     now = timezone.now()
     Delivery.objects.filter(
-        state=Delivery.State.SENDING, claimed_at__lt=now - CLAIM_LEASE
+        state=Delivery.State.SENDING, claimed_at__lt=now - lease()
     ).update(state=Delivery.State.PENDING, claimed_by="")
     with transaction.atomic():
         due = _skip_locked(
@@ -301,8 +326,11 @@ def claim(token: str, *, limit: int = BATCH) -> list[Delivery]:
         Delivery.objects.filter(pk__in=ids, state=Delivery.State.PENDING).update(
             state=Delivery.State.SENDING, claimed_by=token, claimed_at=now
         )
+    # Only this claim's rows: the worker's other batches may be in flight.
     return list(
-        Delivery.objects.filter(claimed_by=token, state=Delivery.State.SENDING)
+        Delivery.objects.filter(
+            pk__in=ids, claimed_by=token, state=Delivery.State.SENDING
+        )
         .select_related("address", "subscription", "event")
         .order_by("pk")
     )
@@ -318,8 +346,13 @@ def _is_permanent(error: Exception) -> bool:
 
 
 def retry_wait(attempts: int) -> int:
-    """Seconds before the next try, after `attempts` failed ones."""
-    return min(MAX_WAIT, FIRST_RETRY * 3 ** max(0, attempts - 1))
+    """Seconds before the next try, after `attempts` failed ones: the first
+    SUBSCRIPTIONS_RETRY_SECONDS, each later three times longer, up to
+    SUBSCRIPTIONS_RETRY_MAX_SECONDS."""
+    first = settings.SUBSCRIPTIONS_RETRY_SECONDS
+    return min(
+        settings.SUBSCRIPTIONS_RETRY_MAX_SECONDS, first * 3 ** max(0, attempts - 1)
+    )
 
 
 def _finish(delivery: Delivery, token: str, **changes) -> None:
@@ -360,18 +393,23 @@ def send_batch(
 ) -> int:
     """Sends claimed deliveries over one SMTP connection; returns how many left.
 
-    The connection is opened once and handed every message of the batch in turn
-    (`send_messages`), so each delivery still gets its own outcome; one that
-    breaks the connection is recorded, and the next opens it afresh. `shared`
-    (see mail.build_message) may be kept across the batches of one pass.
+    The connection is opened once and handed every message of the batch in turn,
+    so each delivery still gets its own outcome; one that breaks the connection
+    is recorded, and the next opens it afresh. `shared` (see mail.build_message)
+    may be kept across the batches of one pass.
     """
     sent = 0
     smtp = get_connection(fail_silently=False)
+    send = _send_over_smtp if isinstance(smtp, SmtpBackend) else _send_through
     shared = {} if shared is None else shared
+    give_back_at = time.monotonic() + lease().total_seconds() / 2
     try:
-        for delivery in deliveries:
+        for n, delivery in enumerate(deliveries):
+            if time.monotonic() > give_back_at:
+                _give_back(token, deliveries[n:])
+                break
             try:
-                message = mail.build_message(delivery, delivery.event, shared)
+                message_id = send(smtp, delivery, shared)
             except mail.Obsolete as reason:
                 _finish(
                     delivery,
@@ -380,27 +418,52 @@ def send_batch(
                     last_error=str(reason),
                 )
                 continue
-            try:
-                smtp.open()  # does nothing while the connection is open
-                if not smtp.send_messages([message]):
-                    raise smtplib.SMTPException("the mail was not accepted")
             except Exception as error:  # noqa: BLE001 - every failure is recorded
                 _failed(delivery, token, error)
                 _close(smtp)
                 continue
+            # Recorded before the next mail is offered: see the module's docstring.
             _finish(
                 delivery,
                 token,
                 state=Delivery.State.SENT,
                 attempts=delivery.attempts + 1,
                 sent_at=timezone.now(),
-                message_id=message.extra_headers["Message-ID"],
+                message_id=message_id,
                 last_error="",
             )
             sent += 1
     finally:
         _close(smtp)
     return sent
+
+
+def _send_over_smtp(smtp: SmtpBackend, delivery: Delivery, shared: dict) -> str:
+    """Hands the server the mail's bytes (mail.build_outgoing); its Message-ID.
+    Raises mail.Obsolete before connecting, or what the server answered."""
+    outgoing = mail.build_outgoing(delivery, delivery.event, shared)
+    smtp.open()  # does nothing while the connection is open
+    if smtp.connection is None:
+        raise smtplib.SMTPServerDisconnected("no connection to the mail server")
+    smtp.connection.sendmail(outgoing.sender, [outgoing.recipient], outgoing.data)
+    return outgoing.message_id
+
+
+def _send_through(backend, delivery: Delivery, shared: dict) -> str:
+    """Any other mail backend (files under var/mail, the tests' memory)."""
+    message = mail.build_message(delivery, delivery.event, shared)
+    if not backend.send_messages([message]):
+        raise smtplib.SMTPException("the mail was not accepted")
+    return message.extra_headers["Message-ID"]
+
+
+def _give_back(token: str, deliveries: list[Delivery]) -> None:
+    """Returns claimed deliveries not yet offered to the server to the queue."""
+    Delivery.objects.filter(
+        pk__in=[d.pk for d in deliveries],
+        claimed_by=token,
+        state=Delivery.State.SENDING,
+    ).update(state=Delivery.State.PENDING, claimed_by="")
 
 
 def _close(smtp) -> None:
@@ -412,19 +475,58 @@ def _close(smtp) -> None:
 
 def run(*, token: str | None = None, max_batches: int = 100) -> int:
     """One pass of the worker: fans out what is pending, then sends what is due.
-    Returns the number of mails sent."""
+    Returns the number of mails sent.
+
+    Up to SUBSCRIPTIONS_SENDERS batches are sent at once, each by a thread with
+    its own SMTP connection and database connection: a sender spends most of
+    its time waiting (for the SMTP server's answers, for the database to commit
+    each record), and several waits overlap. Each thread still records every
+    mail before it offers the next, so a worker killed at any moment leaves at
+    most one mail per sender in the window between the server's "250" and its
+    record (see the module's docstring). Inside a transaction (tests, a caller's
+    atomic block) other connections could not see its rows: one sender, this
+    connection.
+    """
     token = token or worker_token()
     fan_out()
     roll_up()
-    sent = 0
     shared: dict = {}  # what the mails of this pass have in common, read once
-    with _quick_commits():
-        for _ in range(max_batches):
+    senders = max(1, settings.SUBSCRIPTIONS_SENDERS)
+    if senders == 1 or connection.in_atomic_block:
+        sent = 0
+        with _quick_commits():
+            for _ in range(max_batches):
+                batch = claim(token)
+                if not batch:
+                    break
+                sent += send_batch(token, batch, shared)
+        return sent
+    return _send_in_threads(token, shared, senders, max_batches)
+
+
+def _send_in_threads(token: str, shared: dict, senders: int, batches: int) -> int:
+    """Claims batches here and sends them in up to `senders` threads at once."""
+    sent = 0
+    with ThreadPoolExecutor(senders, thread_name_prefix="mail-sender") as pool:
+        running: set[Future] = set()
+        for _ in range(batches):
+            if len(running) >= senders:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                sent += sum(future.result() for future in done)
             batch = claim(token)
             if not batch:
                 break
-            sent += send_batch(token, batch, shared)
+            running.add(pool.submit(_send_batch_in_thread, token, batch, shared))
+        sent += sum(future.result() for future in running)
     return sent
+
+
+def _send_batch_in_thread(token: str, batch: list[Delivery], shared: dict) -> int:
+    try:
+        with _quick_commits():
+            return send_batch(token, batch, shared)
+    finally:
+        connection.close()  # this thread's own connection
 
 
 @contextmanager
@@ -433,8 +535,8 @@ def _quick_commits():
     commits without waiting for the disk.
 
     Each mail is recorded in a transaction of its own, right after the SMTP server
-    took it; waiting for the WAL to reach the disk each time caps a worker at a
-    couple of hundred mails a second. Without the wait, a killed worker loses
+    took it; waiting for the WAL to reach the disk each time caps a sender at a
+    few hundred mails a second. Without the wait, a killed worker loses
     nothing (the server has the commit), but a crash of the database server
     itself can forget the last fraction of a second, whose mails would then be
     sent again (with the same Message-ID). Off by default: nothing twice first.

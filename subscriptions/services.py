@@ -22,8 +22,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from accounts import services as accounts
+from discussion.models import Comment, Thread
 from newsroom.models import ArticlePage, Author, SectionPage
 from newsroom.services import live_article
 
@@ -184,7 +188,7 @@ def subscribe(
     *,
     email: str,
     topic: str,
-    frequency: str = Subscription.Frequency.INSTANT,
+    frequency: str | None = None,
     user=None,
     checked_topic: bool = False,
 ) -> None:
@@ -192,12 +196,17 @@ def subscribe(
 
     A verified member subscribing their own address needs no confirmation;
     anyone else's request waits for the link mailed to the address (at most one
-    in SUBSCRIPTIONS_CONFIRM_QUIET). Returns nothing: the caller must answer the
-    same way whatever happened.
+    in SUBSCRIPTIONS_CONFIRM_QUIET). `frequency` None: the member's default
+    for new articles (their account page), or instant. Returns nothing: the
+    caller must answer the same way whatever happened.
     """
     email = normalise_address(email)
     if not checked_topic:
         topic = clean_topic(topic)
+    if frequency is None:
+        frequency = getattr(user, "article_frequency", "") or "instant"
+        if topic == REPLIES or topic.startswith("article:"):
+            frequency = Subscription.Frequency.INSTANT  # comments come as they are
     if frequency not in FREQUENCIES:
         raise SubscriptionError({"frequency": "Choose instant or daily."})
     own = _is_own_verified(user, email)
@@ -341,8 +350,13 @@ def stop(*, address: Address, subscription_id: int | None = None) -> int:
     subscriptions = address.subscriptions.filter(stopped_at__isnull=True)
     if subscription_id is not None:
         subscriptions = subscriptions.filter(pk=subscription_id)
-    ids = list(subscriptions.values_list("pk", flat=True))
+    running = dict(subscriptions.values_list("pk", "topic"))
+    ids = list(running)
     Subscription.objects.filter(pk__in=ids).update(stopped_at=timezone.now())
+    if REPLIES in running.values():
+        # Or the comment form would offer replies again, first, to a member
+        # who just said no to them.
+        accounts.replies_stopped(email=address.email)
     waiting = Delivery.objects.filter(
         address=address, state__in=[Delivery.State.PENDING, Delivery.State.HELD]
     ).exclude(subscription__isnull=True)
@@ -353,6 +367,33 @@ def stop(*, address: Address, subscription_id: int | None = None) -> int:
         # Nothing starts by following an older confirmation link either.
         Address.objects.filter(pk=address.pk).update(confirm_nonce="")
     return len(ids)
+
+
+def member_address(user) -> Address | None:
+    """The address a signed-in member proved is theirs, as kept here, or None."""
+    if not (user.email and getattr(user, "email_verified_at", None)):
+        return None
+    try:
+        email = normalise_address(user.email)
+    except SubscriptionError:
+        return None
+    return Address.objects.filter(email=email).first()
+
+
+def member_subscriptions(user) -> list[Subscription]:
+    """What a member's address follows (confirmed or waiting), oldest first."""
+    address = member_address(user)
+    if address is None:
+        return []
+    return list(address.subscriptions.filter(stopped_at__isnull=True).order_by("pk"))
+
+
+def stop_for_member(*, user, subscription_id: int | None = None) -> int:
+    """Stops one of a member's subscriptions, or all (None); see `stop`."""
+    address = member_address(user)
+    if address is None:
+        return 0
+    return stop(address=address, subscription_id=subscription_id)
 
 
 @dataclass(frozen=True)
@@ -405,13 +446,17 @@ def comment_posted(comment, *, notify: str | None) -> None:
     stopped them.
     """
     raw, verified = author_email(comment)
+    user = comment.user if comment.user_id else None
+    if notify is None and user is not None:
+        # Not said (the API without "notify"): what the member chose as their
+        # default on their account page, which the comment form also starts with.
+        notify = user.comment_notify or None
     if not raw or notify == "none":
         return
     try:
         email = normalise_address(raw)
     except SubscriptionError:
         return  # an address we could never mail: the comment still counts
-    user = comment.user if comment.user_id else None
     topics = []
     if notify is None:
         if (
@@ -430,12 +475,44 @@ def comment_posted(comment, *, notify: str | None) -> None:
 
 
 def comment_visible(comment) -> None:
-    """Puts a comment that everyone can now see in the outbox."""
+    """Puts a comment that everyone can now see in the outbox, unless nobody
+    could be told of it (most comments, on most sites): then nothing is
+    written, and the worker is not woken."""
+    if not _anyone_to_tell(comment):
+        return
     record_event(
         kind="comment.visible",
         payload={"comment_id": comment.pk},
         key=f"comment.visible:{comment.pk}",
     )
+
+
+def _anyone_to_tell(comment) -> bool:
+    """Whether anyone follows the comment's article, or gets replies and wrote
+    the comment it answers: one query on the topic index (and, for a reply,
+    one for the address of the comment it answers). It may say yes when in the
+    end nobody is told (the only follower is the author): the worker decides
+    who is."""
+    # The article's topic from the comment's thread in the same query (the
+    # thread itself is not loaded here).
+    article_topic = Thread.objects.filter(pk=comment.thread_id).values_list(
+        Concat(Value("article:"), Cast("article_id", CharField())), flat=True
+    )
+    wanted = Q(topic__in=article_topic)
+    if comment.parent_id:
+        parent = (
+            Comment.objects.filter(pk=comment.parent_id)
+            .values_list("user__email", "guest_email")
+            .first()
+        )
+        raw = (parent[0] or parent[1]) if parent else ""
+        try:
+            email = normalise_address(raw) if raw else ""
+        except SubscriptionError:
+            email = ""
+        if email:
+            wanted |= Q(topic=REPLIES, address__email=email)
+    return Subscription.objects.active().filter(wanted).exists()
 
 
 # --- new articles (from Wagtail's page_published, see signals.py) ------------------
@@ -546,3 +623,42 @@ def is_confirmed_address(email: str) -> bool:
     except SubscriptionError:
         return False
     return Address.objects.filter(email=email, confirmed_at__isnull=False).exists()
+
+
+# --- notices (moderation's statements of reasons) -----------------------------------
+NOTICE = "notice"
+
+
+def send_notice(
+    *, email: str, subject: str, paragraphs: list[str], key: str, verified: bool = False
+) -> Event | None:
+    """Puts a one-off notice to one reader in the outbox (in the current
+    transaction): moderation's statement of reasons, say.
+
+    It goes only to an address that proved it is its owner's: confirmed here, or
+    `verified` by the caller (a member's checked account address, which then
+    counts as confirmed). Otherwise nothing is sent and None is returned. With
+    the same `key`, the notice is sent once.
+    """
+    try:
+        email = normalise_address(email)
+    except SubscriptionError:
+        return None
+    address = Address.objects.filter(email=email).first()
+    if verified and (address is None or not address.is_confirmed):
+        address = _address(email)
+        Address.objects.filter(pk=address.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now()
+        )
+        address.refresh_from_db()
+    if address is None or not address.is_confirmed:
+        return None
+    return record_event(
+        kind=NOTICE,
+        payload={
+            "address_id": address.pk,
+            "subject": subject,
+            "paragraphs": [str(paragraph) for paragraph in paragraphs],
+        },
+        key=key,
+    )

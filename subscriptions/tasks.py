@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import default_task_backend, task
@@ -20,15 +21,32 @@ from . import outbox, services
 def deliver_notifications() -> int:
     """Fans out pending events and sends every delivery that is due."""
     schedule_digest()
+    # Queued before the work starts, so that a worker killed half-way leaves a
+    # pass behind it: the task runner does not run a task again whose worker
+    # died, and the mail that worker had taken goes back to the queue only when
+    # its lease runs out.
+    _queue_pass(timezone.now() + outbox.lease() + timedelta(seconds=1), "lease")
     sent = outbox.run()
     retry_at = outbox.next_due()
-    if retry_at is not None and default_task_backend.supports_defer:
-        # Every pass that meets an outage would queue a follow-up: one per
-        # 15 seconds of retry time is enough.
-        slot = int(retry_at.timestamp()) // outbox.FIRST_RETRY
-        if cache.add(f"subscriptions:retry:{slot}", 1, timeout=outbox.MAX_WAIT * 2):
-            deliver_notifications.using(run_after=retry_at).enqueue()
+    if retry_at is not None:
+        _queue_pass(retry_at, "retry")
     return sent
+
+
+def _queue_pass(at, why: str) -> None:
+    """Queues a pass of the worker for `at`, unless one is queued near it.
+
+    Every pass that meets an outage (or starts) would queue one: one per
+    SUBSCRIPTIONS_RETRY_SECONDS of time is enough (the cache remembers which
+    were queued; a second one would only find nothing to do).
+    """
+    if not default_task_backend.supports_defer:
+        return
+    step = max(1, settings.SUBSCRIPTIONS_RETRY_SECONDS)
+    slot = int(at.timestamp()) // step
+    timeout = 2 * max(settings.SUBSCRIPTIONS_RETRY_MAX_SECONDS, step)
+    if cache.add(f"subscriptions:{why}:{slot}", 1, timeout=timeout):
+        deliver_notifications.using(run_after=at).enqueue()
 
 
 # Events that commit within this many seconds of each other share one pass.

@@ -9,4 +9,5 @@ urlpatterns = [
     path("manage/<str:token>/", views.manage, name="manage"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("subscribe/", views.subscribe, name="subscribe"),
+    path("mine/stop/", views.account_stop, name="account_stop"),
 ]

@@ -10,12 +10,18 @@ a page, a cookie or a CSRF token; it does nothing unless the body says
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.network import client_ip, ip_network_key
+from discussion.models import Comment
 from discussion.readers import forgery_refusal
 from newsroom.services import live_article
 
@@ -168,3 +174,68 @@ def _subscribe_page(request, context: dict, problem: str, status: int) -> HttpRe
         {**context, "problem": problem, "neutral": NEUTRAL},
         status=status,
     )
+
+
+# --- a member's own page (/accounts/, through accounts.extensions) ------------------
+COMMENTS_PER_PAGE = 20
+
+
+def account_subscriptions(request: HttpRequest) -> str:
+    """The "Subscriptions" section of a member's page: each one stoppable."""
+    return render_to_string(
+        "subscriptions/account_subscriptions.html",
+        {
+            "topics": _topics(services.member_subscriptions(request.user)),
+            "verified": bool(request.user.email_verified_at),
+        },
+        request=request,
+    )
+
+
+def account_comments(request: HttpRequest) -> str:
+    """The "Comments" section of a member's page: what they wrote, newest first,
+    a page at a time, each linked to its permalink. Withdrawn and deleted ones
+    are left out; one awaiting moderation says so (only its author sees this)."""
+    comments = (
+        Comment.objects.filter(
+            user=request.user,
+            is_deleted=False,
+            state__in=[Comment.State.PUBLISHED, Comment.State.PENDING],
+        )
+        .select_related("thread__article")
+        .only(
+            "pk",
+            "body_source",
+            "state",
+            "created_at",
+            "thread__article__title",
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("comments"))
+    return render_to_string(
+        "subscriptions/account_comments.html",
+        {"page": page, "pending": Comment.State.PENDING},
+        request=request,
+    )
+
+
+@login_required
+@require_POST
+def account_stop(request: HttpRequest) -> HttpResponse:
+    """Stops one of the signed-in member's subscriptions, or all of them."""
+    which = request.POST.get("stop", "")
+    if which == "all":
+        stopped = services.stop_for_member(user=request.user)
+    elif which.isdigit() and len(which) < 12:
+        stopped = services.stop_for_member(
+            user=request.user, subscription_id=int(which)
+        )
+    else:
+        return HttpResponse("Say which subscription to stop.", status=400)
+    if stopped:
+        messages.success(
+            request,
+            "Subscription stopped." if stopped == 1 else "Every subscription stopped.",
+        )
+    return redirect(f"{reverse('accounts:account')}#subscriptions")

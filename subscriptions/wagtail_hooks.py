@@ -17,13 +17,18 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from accounts import extensions as account_extensions
 from discussion import extensions
 
-from . import services
+from . import services, views
 from .models import Delivery
 
 hooks.register(extensions.COMMENT_POSTED, services.comment_posted)
 hooks.register(extensions.COMMENT_VISIBLE, services.comment_visible)
+# A member's page: what they follow, and what they wrote (which replies and
+# follow-ups are about).
+hooks.register(account_extensions.ACCOUNT_SECTIONS, views.account_subscriptions)
+hooks.register(account_extensions.ACCOUNT_SECTIONS, views.account_comments)
 
 
 @hooks.register(extensions.SECTION_TOP)

@@ -136,7 +136,7 @@ def test_account_page_needs_sign_in(client, db):
 def test_account_page_shows_the_reader_and_a_sign_out_button(client, reader):
     client.force_login(reader)
     html = client.get("/accounts/").content.decode()
-    assert "<dd>Ada Reader</dd>" in html
+    assert 'name="profile-display_name" value="Ada Reader"' in html
     assert "ada@example.org" in html
     assert '<form method="post" action="/accounts/logout/">' in html
 

@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from demo import content as demo_content
 from discussion.models import Comment
+from moderation.services import is_moderator
 from newsroom.models import ArticlePage, Author, SectionPage, SiteSettings
 
 # Every test starts from the demo site, loaded once for the module.
@@ -124,6 +125,13 @@ def test_demo_loader_prints_how_the_editor_logs_in(demo_site):
     assert editor.check_password(password) and editor.is_superuser
 
 
+def test_the_demo_editor_is_a_moderator(demo_site):
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.groups.filter(name="Moderators").exists()
+    assert is_moderator(editor)
+    assert editor.has_perm("wagtailadmin.access_admin")
+
+
 def test_editor_password_from_environment(settings, tmp_path, monkeypatch):
     # given a site without its editor yet (the module's load made one)
     get_user_model().objects.filter(username="editor").delete()
@@ -135,3 +143,13 @@ def test_editor_password_from_environment(settings, tmp_path, monkeypatch):
     editor = get_user_model().objects.get(username="editor")
     assert editor.check_password("correct horse battery")
     assert not (tmp_path / "editor_password").exists()
+
+
+def test_the_moderators_desk_has_held_comments_to_decide(demo_site, client):
+    held = Comment.objects.filter(state=Comment.State.PENDING)
+
+    assert held.count() == 2
+    assert all(comment.review.reasons for comment in held)
+    flagship = held.first().thread.article
+    page = client.get(flagship.url).content.decode()
+    assert all(comment.body_source[:30] not in page for comment in held)

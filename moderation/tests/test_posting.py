@@ -20,7 +20,7 @@ from discussion.tests.test_api import GOOD, comments_url, post_json
 from discussion.tests.test_pages import form, post_url
 from moderation import services
 from moderation.models import Action, Ban, Report, Review, Standing
-from subscriptions.models import Address, Event
+from subscriptions.models import Address, Event, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,13 @@ def test_in_pre_moderation_a_comment_waits_unseen_and_appears_once_approved(
     settings.DISCUSSION_MODERATION = "pre"
     author, stranger = api_client(), Client()
     stranger.get(article.url)  # the page is cached before the comment comes
+    Subscription.objects.create(  # someone follows the article
+        address=Address.objects.create(
+            email="follower@example.org", confirmed_at=timezone.now()
+        ),
+        topic=f"article:{article.pk}",
+        confirmed_at=timezone.now(),
+    )
 
     response = post_json(
         author, comments_url(article), {**GOOD, "body": "A held thought"}
@@ -97,6 +104,7 @@ def test_in_pre_moderation_a_comment_waits_unseen_and_appears_once_approved(
 
     assert response.status_code == 202
     assert response.json()["state"] == "pending"
+    assert "read by a moderator" in response.json()["detail"]
     comment = Comment.objects.get()
     assert comment.state == Comment.State.PENDING
     assert thread_counts(article) == (0, 0)
@@ -129,6 +137,7 @@ def test_the_author_without_javascript_is_told_and_finds_it_on_the_page(
 
     assert response.status_code == 202
     assert "awaits moderation" in response.content.decode()
+    assert "read by a moderator before it appears" in response.content.decode()
     page = soup(client.get(article.url))
     comment = Comment.objects.get()
     node = page.select_one(f"#comment-{comment.pk}")

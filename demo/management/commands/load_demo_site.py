@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -29,6 +30,7 @@ from demo import content as demo
 from discussion.models import Comment, Passage
 from discussion.readers import Reader
 from discussion.services import cast_vote, post_comment
+from moderation.services import MODERATORS_GROUP
 from newsroom.models import (
     ArticleAuthor,
     ArticlePage,
@@ -130,6 +132,7 @@ class Command(BaseCommand):
             authors = self.authors()
             created = self.articles(sections, authors)
             self.discussion()
+            self.held_comments()
             self.ratings()
         if created:
             call_command("update_index", verbosity=0)
@@ -303,6 +306,22 @@ class Command(BaseCommand):
             for _ in range(spec.get("up_votes", 0)):
                 cast_vote(comment_id=comment.pk, reader=first_reader, value=1)
 
+    def held_comments(self) -> None:
+        """Comments the checks hold, so the moderators' desk has work to show."""
+        flagship = ArticlePage.objects.get(slug=demo.ARTICLES[0]["slug"])
+        if Comment.objects.filter(
+            thread__article_id=flagship.pk, state=Comment.State.PENDING
+        ).exists():
+            return
+        for n, spec in enumerate(demo.HELD_COMMENTS, start=1):
+            post_comment(
+                article=flagship,
+                reader=Reader(key=f"g:demo-held-{n}", ip_hash="demo-2"),
+                body=spec["body"],
+                name=spec["name"],
+                email=spec["email"],
+            )
+
     def ratings(self) -> None:
         """A few readers' ratings of the flagship (the seed's "Article Rating")."""
         flagship = ArticlePage.objects.get(slug=demo.ARTICLES[0]["slug"])
@@ -339,6 +358,9 @@ class Command(BaseCommand):
             password = given
         else:
             password = None
+        # The editor moderates comments too (the moderators' desk in the admin).
+        moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+        User.objects.get(username=EDITOR_USERNAME).groups.add(moderators)
         self.stdout.write(f"Editor login: {login}  user: {EDITOR_USERNAME}")
         if given:
             self.stdout.write("  password: the one in TRIBUNE_EDITOR_PASSWORD")
