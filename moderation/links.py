@@ -38,7 +38,8 @@ _SECOND_LEVEL = {
 _BARE_TLDS = (
     "com|net|org|info|biz|xyz|top|online|site|club|shop|store|live|app|io|co|me|tv|"
     "cc|ly|gl|to|ru|su|cn|pk|in|ae|sa|eg|fr|de|uk|us|eu|ca|au|nl|be|ch|es|it|pl|ua|"
-    "tk|ml|ga|cf|gq|ws|pw|icu|vip|win|bid|loan|click|link|work|news|blog|xxx"
+    "tk|ml|ga|cf|gq|ws|pw|icu|vip|win|bid|loan|click|link|work|news|blog|xxx|"
+    "pro|bet|buzz|cam"
 )
 _URL = re.compile(
     r"(?i)\bhttps?://[^\s<>()\[\]{}\"'`]+"

@@ -121,14 +121,28 @@ def _build_lists() -> Lists:
     )
 
 
+def _names_version() -> str:
+    """When the reserved names are read again: when published content (the
+    authors, the site's name) changes, and at least every minute for staff."""
+    return f"{version(CONTENT)}:{int(time.time() // 60)}"
+
+
+def _reserved_names() -> tuple[str, ...]:
+    """The reserved names, read once for both matchers made from them."""
+    from accounts.names import reserved_names
+
+    return _kept("reserved_names", _names_version(), lambda: tuple(reserved_names()))
+
+
 def impersonation_matcher() -> Matcher:
     """The claims of impersonation.txt with every reserved name put in; made
     again when published content (the authors, the site's name) changes, and at
     least every minute for staff."""
-    from accounts.names import reserved_names
+
+    reserved = _reserved_names()  # outside `build`: `_kept` holds its lock there
 
     def build():
-        names = sorted({" ".join(name.split()) for name in reserved_names()})
+        names = sorted({" ".join(name.split()) for name in reserved})
         entries = []
         for claim, _ in read_list(DATA / "impersonation.txt"):
             if "{name}" in claim:
@@ -137,7 +151,7 @@ def impersonation_matcher() -> Matcher:
                 entries.append((claim, claim))
         return Matcher(entries)
 
-    return _kept("impersonation", f"{version(CONTENT)}:{int(time.time() // 60)}", build)
+    return _kept("impersonation", _names_version(), build)
 
 
 @cache
@@ -147,3 +161,30 @@ def pattern_lists() -> dict[str, list[str]]:
         path.stem: [term for term, _ in read_list(path)]
         for path in sorted((DATA / "patterns").glob("*.txt"))
     }
+
+
+def people_matcher() -> Matcher:
+    """The site's name and the names of its authors and staff, as the pattern
+    rules read them: someone a threat or an insult can be aimed at ("someone
+    should pay Wierzbicki a visit", "Marchetti is a talentless fraud"). Full
+    names, and the last word of a full name or a one-word name (an alias) of
+    five letters or more; not the role words ("admin", "system"), which are
+    ordinary words. Made again like `impersonation_matcher`."""
+    from accounts.names import RESERVED_WORDS
+
+    reserved = _reserved_names()  # outside `build`: `_kept` holds its lock there
+
+    def build():
+        roles = {word.casefold() for word in RESERVED_WORDS}
+        names: set[str] = set()
+        for name in reserved:
+            words = name.split()
+            if not words or name.casefold() in roles:
+                continue
+            if len(words) > 1:
+                names.add(" ".join(words))
+            if len(words[-1]) >= 5 and words[-1].casefold() not in roles:
+                names.add(words[-1])
+        return Matcher((name, name) for name in sorted(names))
+
+    return _kept("people", _names_version(), build)

@@ -23,6 +23,11 @@ typed backwards after a right-to-left override so that it is displayed forwards.
   searched with a space on each side, so matches begin and end on word
   boundaries: "Scunthorpe", "class" and "assess" contain no banned word.
 
+A pictograph (an emoji such as 🐀, 🪳 or 🔪) is a word of its own, read as its
+Unicode name ("rat", "cockroach", "hocho", "pigface" for 🐷): an emoji put next to a
+group's name says what a word would, and a list that has "rat" (or "🐀", which is
+normalised the same way) finds both.
+
 Letters joined by single hyphens, dots, underscores or asterisks are one word
 ("ver-min", "v.e.r.m.i.n"), and three or more one-letter words in a row are read
 as one word too ("v e r m i n"): both are how letters are spaced out to escape a
@@ -75,7 +80,12 @@ _DROPPED_CATEGORIES = {"Cf", "Mn", "Me", "Cs", "Co"}
 # the same way, and the matcher also looks for its words run together.
 # Apostrophes and spaces separate words ("don't" is "don t", "d'Arabes" is
 # "d arabes", as French elision needs).
+# Pictographs: emoji, dingbats and other symbols drawn as pictures (the
+# supplementary blocks from U+1F300, and U+2600 to U+27BF). Each is a word.
+_PICTOGRAPHS = "\u2600-\u27bf\U0001f300-\U0001faff"
+_PICTOGRAPH = re.compile(f"[{_PICTOGRAPHS}]")
 _WORD = re.compile(
+    f"[{_PICTOGRAPHS}]|"
     r"(?:[@$](?=[^\W_]))?"
     r"(?:[^\W_]+|(?<=[^\W_])(?:[@$!|+]+|[-_.]|\*+)(?=[^\W_]))+"
     r"\$*"
@@ -189,6 +199,8 @@ def plain_text(raw: str) -> str:
 @lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """One word (as `_WORD` finds it) folded for comparison, before squeezing."""
+    if len(word) == 1 and _PICTOGRAPH.match(word):
+        return _NOT_ALNUM.sub("", unicodedata.name(word, "").casefold())
     key = word.casefold()
     if not key.isascii():
         folded = fold_lookalikes(key)

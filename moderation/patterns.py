@@ -7,6 +7,12 @@ module only knows how to apply them, and how to tell a comment that says a thing
 from one that reports or condemns it: quotation marks around the predicate, a
 reporting word in the sentence ("called them", "so-called", "propaganda"), a
 negation just before the predicate ("are not vermin").
+
+Beyond pairs of words, it knows a few structures that no list can say: a rule
+of one list (a hate code, a warning), terms in different sentences (spam), an
+equals sign or an Urdu copula after the predicate as a joining word, the echo
+"(((name)))", and the site's own people as those a threat or insult is aimed at
+(see rules.toml for all of them).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import bisect
 import re
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,6 +29,13 @@ from .lists import DATA, pattern_lists
 from .matching import Match, Matcher
 from .normalise import Normalised
 
+# The lists that the names of the site's people join (see `find`).
+TARGETS, ADDRESSEES = "targets", "addressees"
+# A group named right after a negation ("not all Muslims") is not the subject
+# of what follows (see `_negated`).
+GROUPS = "groups"
+# Copulas after the predicate, in subject-object-verb languages (see `_joined`).
+COPULAS_AFTER = "copulas_after"
 # Lists with a role in every rule rather than a rule of their own.
 REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
     "reporting",
@@ -32,12 +46,21 @@ REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
 ADJACENT = 2  # "migrant scum", "Migrants: human garbage" need no joining word
 REPORTING_REACH = 12  # words either side of the predicate, in its sentence
 NEGATION_REACH = 2  # words just before the predicate
+COPULA_REACH = 5  # "are dirty goat herders": words from the copula to the predicate
 
 _QUOTED = re.compile(
     r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}[”“]|„[^“”\n]{1,400}[“”]|«[^»\n]{1,400}»"
     r"|‘[^’\n]{1,400}’|(?<![\w'])'[^'\n]{1,400}'(?![\w'])|「[^」\n]{1,400}」"
 )
 _SENTENCE_END = re.compile(r"[.!?؟۔;]+(?=\s|$)|\n")
+# Triple parentheses around a name, "(((they)))", the antisemitic "echo" that
+# marks someone as Jewish: punctuation, which normalising drops, so it is found
+# here in the plain text. Each one found counts as a term of codes.txt.
+CODES = "codes"
+_ECHO = re.compile(r"\({3}[^()\n]{1,60}\){3}")
+# "Rohingya = invaders": an equals sign (or an arrow) between a group and a
+# predicate says one is the other, as a copula would.
+_EQUALS = ("=", "→", "⇒", "=>")
 
 
 @dataclass(frozen=True)
@@ -54,6 +77,9 @@ class Rule:
     # A list of which a word must stand between a subject and a predicate that
     # follows it more than ADJACENT words away ("Muslims are vermin").
     joined_by: str = ""
+    # Whether the terms may be in different sentences of the comment: spam puts
+    # the offer in one sentence and where to answer it in the next.
+    across_sentences: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +103,7 @@ def rules() -> tuple[Rule, ...]:
             requires=rule.get("requires", ""),
             victim_markers=bool(rule.get("victim_markers", False)),
             joined_by=rule.get("joined_by", ""),
+            across_sentences=bool(rule.get("across_sentences", False)),
         )
         for rule in data["rule"]
     )
@@ -125,8 +152,10 @@ def _overlap(a: Match, b: Match) -> bool:
     return a.first_word <= b.last_word and b.first_word <= a.last_word
 
 
-def _near(context: Context, a: Match, b: Match, within: int) -> bool:
-    if context.sentence(a.first_word) != context.sentence(b.first_word):
+def _near(
+    context: Context, a: Match, b: Match, within: int, across: bool = False
+) -> bool:
+    if not across and context.sentence(a.first_word) != context.sentence(b.first_word):
         return False
     gap = max(a.first_word, b.first_word) - min(a.last_word, b.last_word)
     return gap <= within
@@ -146,9 +175,28 @@ def is_reported(context: Context, hits: dict[str, list[Match]], word: Match) -> 
     )
 
 
-def _negated(hits: dict[str, list[Match]], predicate: Match) -> bool:
+def _reported_in_sentence(
+    context: Context, hits: dict[str, list[Match]], word: Match
+) -> bool:
+    """Like `is_reported`, with a reporting word anywhere in the sentence: a
+    term that is a finding by itself is often named first and explained after
+    ("6MWE is a neo-Nazi code")."""
+    if context.quoted(word.last_word):
+        return True
+    sentence = context.sentence(word.first_word)
     return any(
-        predicate.first_word - NEGATION_REACH <= hit.last_word < predicate.first_word
+        context.sentence(hit.first_word) == sentence and not _overlap(hit, word)
+        for hit in hits.get(REPORTING, ())
+    )
+
+
+def _negated(hits: dict[str, list[Match]], word: Match) -> bool:
+    """A negation just before `word`: the predicate ("are not vermin"), or a
+    group as the subject ("not all Muslims are terrorists", "no refugee is a
+    criminal"; but "No, you are the idiot" is still an insult, and "they're
+    not refugees, they're an army" still says it)."""
+    return any(
+        word.first_word - NEGATION_REACH <= hit.last_word < word.first_word
         for hit in hits.get(NEGATIONS, ())
     )
 
@@ -163,24 +211,82 @@ def _victim_between(hits, subject: Match, predicate: Match) -> bool:
     )
 
 
-def _joined(hits, joining: str, subject: Match, predicate: Match) -> bool:
-    """A subject followed by the predicate is joined to it: close by, or with a
-    word of `joining` between ("are", "like")."""
-    if not joining or predicate.first_word <= subject.last_word:
+def _joined(
+    context: Context, hits, joining: str, subject: Match, predicate: Match
+) -> bool:
+    """A subject and the predicate are joined: close by, with a word of
+    `joining` between ("are", "like"), or with an equals sign. Either may come
+    first ("Muslims are vermin", "vermin like the Roma"), but with no reporting
+    word between them ("the terrorists who attacked the church were Pakistani",
+    "vermin is what the leaflet called refugees")."""
+    if not joining:
         return True
-    if predicate.first_word - subject.last_word <= ADJACENT:
+    first, second = (
+        (subject, predicate)
+        if subject.last_word < predicate.first_word
+        else (predicate, subject)
+    )
+    if any(
+        first.last_word < hit.first_word and hit.last_word < second.first_word
+        for hit in hits.get(REPORTING, ())
+    ):
+        return False
+    if second.first_word - first.last_word <= ADJACENT:
         return True
+    words = context.normalised.words
+    between = context.normalised.plain[
+        words[first.last_word][1] : words[second.first_word][0]
+    ]
+    if any(sign in between for sign in _EQUALS):
+        return True
+    # Urdu and Hindi put the copula last: "Yahudi ... dushman hain".
+    if first is subject and any(
+        hit.first_word == predicate.last_word + 1 for hit in hits.get(COPULAS_AFTER, ())
+    ):
+        return True
+    # The joining word must also be close to the second: in "Islam is a
+    # religion of peace and terrorists do not speak for it", "is" says what
+    # Islam is, not what terrorists are.
     return any(
-        subject.last_word < hit.first_word and hit.last_word < predicate.first_word
+        first.last_word < hit.first_word
+        and hit.last_word < second.first_word
+        and second.first_word - hit.last_word <= COPULA_REACH
         for hit in hits.get(joining, ())
     )
 
 
-def find(normalised: Normalised, context: Context | None = None) -> list[Finding]:
-    """The rules that fire on a text, in the order of `rules()`."""
+def _echoes(normalised: Normalised) -> list[Match]:
+    """The words inside each "(((name)))", as matches of codes.txt."""
+    found = []
+    starts = [start for start, _ in normalised.words]
+    for echo in _ECHO.finditer(normalised.plain):
+        first = bisect.bisect_left(starts, echo.start())
+        last = bisect.bisect_left(starts, echo.end()) - 1
+        if first <= last:
+            found.append(Match(value=CODES, first_word=first, last_word=last))
+    return found
+
+
+def find(
+    normalised: Normalised,
+    context: Context | None = None,
+    people: Iterable[Match] = (),
+) -> list[Finding]:
+    """The rules that fire on a text, in the order of `rules()`. `people` are
+    the site's authors and staff named in it (`lists.people_matcher`): each
+    counts as a term of targets.txt and of addressees.txt."""
     hits: dict[str, list[Match]] = defaultdict(list)
     for match in terms_matcher().find(normalised):
         hits[match.value].append(match)
+    for person in people:
+        for name in (TARGETS, ADDRESSEES):
+            hits[name].append(
+                Match(
+                    value=name, first_word=person.first_word, last_word=person.last_word
+                )
+            )
+    if "(((" in normalised.plain:
+        hits[CODES] += _echoes(normalised)
     if not hits:
         return []
     context = context or Context(normalised)
@@ -188,6 +294,18 @@ def find(normalised: Normalised, context: Context | None = None) -> list[Finding
     findings = []
     for rule in rules():
         if rule.requires and not hits.get(rule.requires):
+            continue
+        if len(rule.lists) == 1:
+            # A term that needs no other: a hate code, an expulsion that names
+            # its victims ("ship them all back", with `requires = "groups"`).
+            for term in hits.get(rule.lists[0], ()):
+                if not _negated(hits, term) and not _reported_in_sentence(
+                    context, hits, term
+                ):
+                    findings.append(
+                        Finding(rule=rule, words=(term.first_word, term.last_word))
+                    )
+                    break
             continue
         subject_list, predicate_list, *others = rule.lists
         subjects = [
@@ -197,20 +315,22 @@ def find(normalised: Normalised, context: Context | None = None) -> list[Finding
         ]
         if not subjects:
             continue
+        across = rule.across_sentences
         for predicate in hits.get(predicate_list, ()):
             near = [
                 s
                 for s in subjects
-                if _near(context, s, predicate, rule.within)
+                if _near(context, s, predicate, rule.within, across)
                 and not _overlap(s, predicate)
                 and not (rule.victim_markers and _victim_between(hits, s, predicate))
-                and _joined(hits, rule.joined_by, s, predicate)
+                and _joined(context, hits, rule.joined_by, s, predicate)
+                and not (subject_list == GROUPS and _negated(hits, s))
             ]
             if not near:
                 continue
             if others and not all(
                 any(
-                    _near(context, other, predicate, rule.within)
+                    _near(context, other, predicate, rule.within, across)
                     and not _overlap(other, predicate)
                     for other in hits.get(name, ())
                 )

@@ -39,7 +39,7 @@ from accounts.names import is_reserved_name
 
 from . import classifier, offensive, outside, patterns
 from . import links as linking
-from .lists import Lists, current_lists, impersonation_matcher
+from .lists import Lists, current_lists, impersonation_matcher, people_matcher
 from .matching import Match
 from .normalise import Normalised, normalise
 
@@ -370,7 +370,11 @@ def check_patterns(submission: Submission) -> Verdict | None:
     the lists of phrases miss (data/patterns/)."""
     if not submission.terms:
         return None
-    findings = patterns.find(submission.normalised, submission.context)
+    findings = patterns.find(
+        submission.normalised,
+        submission.context,
+        people=people_matcher().find(submission.normalised),
+    )
     if not findings:
         return None
     rule = max((f.rule for f in findings), key=lambda r: SEVERITY[r.verdict])
@@ -378,6 +382,31 @@ def check_patterns(submission: Submission) -> Verdict | None:
 
 
 _SIGNATURE = re.compile(r"(?:\n|[—–~]|(?<=\s)-{1,2})\s*([^\n—–~]{2,60}?)[\s.!]*$")
+# A signature in the name of a team or desk: "— The Global News team", "--
+# Editorial desk". What is left once these words are taken off is compared with
+# the reserved names.
+_SIGNATURE_TEAM = re.compile(
+    r"^(?:the\s+)?(.+?)(?:'s)?\s+(?:team|desk|staff|editors|newsroom|"
+    r"editorial team|moderation team|moderators)$",
+    re.IGNORECASE,
+)
+
+
+# Signatures of the site's desks that name no one: "— Editorial Team".
+_SIGNATURE_DESK = re.compile(
+    r"^(?:the\s+)?(?:(?:editorial|moderation|news|comments?|community)\s+"
+    r"(?:team|desk|staff)|editors|moderators|newsroom)$",
+    re.IGNORECASE,
+)
+
+
+def _signed_as(signature: str) -> bool:
+    """Whether a signature is a reserved name, a reserved name's team, or one
+    of the site's desks."""
+    if is_reserved_name(signature) or _SIGNATURE_DESK.match(signature.strip()):
+        return True
+    team = _SIGNATURE_TEAM.match(signature.strip())
+    return bool(team and is_reserved_name(team.group(1)))
 
 
 def check_impersonation(submission: Submission) -> Verdict | None:
@@ -394,7 +423,7 @@ def check_impersonation(submission: Submission) -> Verdict | None:
     signed = bool(
         signature
         and signature.start() > 0
-        and is_reserved_name(signature.group(1))
+        and _signed_as(signature.group(1))
         and not (submission.name and signature.group(1).strip() == submission.name)
     )
     if claims or (signed and submission.guest):

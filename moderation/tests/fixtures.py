@@ -37,3 +37,9 @@ def labelled_comments() -> list[dict]:
     """The labelled comments in data/comments.jsonl."""
     with open(DATA / "comments.jsonl", encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
+
+
+def heldout_comments() -> list[dict]:
+    """The held-out comments in data/heldout.jsonl (see test_labelled.py)."""
+    with open(DATA / "heldout.jsonl", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]

@@ -7,6 +7,9 @@ extremists, and ordinary comments in English, Urdu, Arabic and French, which
 should be published. The comments are checked in the file's order as guests'
 first comments, each compared with those above it for repeats, as
 `manage.py check_comments` does. `pytest -rP` prints the rates per class.
+
+The lists and rules were tuned on this set, so it says little about comments
+nobody has seen; data/heldout.jsonl does that (see the tests at the end).
 """
 
 from collections import Counter, defaultdict
@@ -15,7 +18,7 @@ import pytest
 
 from moderation.pipeline import FLAG, HOLD, PUBLISH, REJECT, Submission, run_checks
 
-from .fixtures import labelled_comments
+from .fixtures import heldout_comments, labelled_comments
 
 ABUSIVE = {"hate", "threat", "insult", "spam", "impersonation"}
 LEGITIMATE = {
@@ -28,14 +31,14 @@ LEGITIMATE = {
 }
 
 
-def verdicts() -> list[tuple[dict, object]]:
+def verdicts(rows: list[dict] | None = None) -> list[tuple[dict, object]]:
     seen: list[str] = []
     results = []
-    for row in labelled_comments():
+    for row in labelled_comments() if rows is None else rows:
         outcome = run_checks(
             Submission(
                 body=row["body"],
-                name=row["name"],
+                name=row.get("name", ""),
                 email=row.get("email", ""),
                 website=row.get("website", ""),
                 recent_bodies=list(reversed(seen)),
@@ -92,3 +95,46 @@ def test_abusive_held_and_legitimate_published():
     ]
     assert stopped >= 0.90, (rates(results), missed)
     assert wrongly <= 0.05, (rates(results), held)
+
+
+HELDOUT_LEGITIMATE = {"political", "reporting", "ordinary", "ordinary_other"}
+
+
+def stopped_and_wrongly(results) -> tuple[float, float]:
+    """The share of abusive comments held or refused, and of legitimate ones."""
+    abusive = [o for row, o in results if row["label"] in ABUSIVE]
+    legitimate = [o for row, o in results if row["label"] in HELDOUT_LEGITIMATE]
+    stopped = sum(o.verdict in (HOLD, REJECT) for o in abusive) / len(abusive)
+    wrongly = sum(o.verdict in (HOLD, REJECT) for o in legitimate) / len(legitimate)
+    return stopped, wrongly
+
+
+@pytest.mark.usefixtures("newsroom_names")
+def test_heldout_comments_written_blind():
+    """data/heldout.jsonl: 260 comments written by someone who had not seen the
+    lists, rules or the labelled set, in the same classes (ordinary comments in
+    English, and in other languages as "ordinary_other").
+
+    The odd lines were used to improve the lists and rules (their misses were
+    read); the even lines were only measured, before and after, so they tell how
+    the rules do on comments nobody tuned them on. With the rules as they are,
+    the odd lines are 97% held or refused, the even lines 63% (hate 43%, threats
+    37%: hate and threats are said in ways no list foresees), and the whole set
+    80%, short of the 90% the site aims at. These floors keep that from getting
+    worse; no legitimate comment of the set is held, and at most 5% may be.
+    """
+    # given the held-out comments / when each is checked, in the file's order
+    results = verdicts(heldout_comments())
+    print(rates(results))  # noqa: T201
+    stopped, wrongly = stopped_and_wrongly(results)
+    unseen_stopped, unseen_wrongly = stopped_and_wrongly(results[1::2])
+    missed = [
+        row["body"]
+        for row, o in results
+        if row["label"] in ABUSIVE and o.verdict in (PUBLISH, FLAG)
+    ]
+    # then
+    assert stopped >= 0.80, (rates(results), missed)
+    assert unseen_stopped >= 0.60, rates(results[1::2])
+    assert wrongly <= 0.05, rates(results)
+    assert unseen_wrongly <= 0.05, rates(results[1::2])

@@ -98,3 +98,26 @@ def test_words_map_back_to_what_the_reader_sees():
     assert normalised.keys == ("socaled", "vermin", "quoted")
     assert spans == ["So-called", "v e r m i n", "quoted"]
     assert normalised.word_at(normalised.text.index("vermin")) == 1
+
+
+def test_an_emoji_is_a_word_read_as_its_name():
+    # given emoji beside words, one of them with a variation selector and joiner
+    normalised = normalise("Another boat 🪳🪳, 🐐-lover, 🏳️‍🌈 pride")
+    # then each pictograph is a word of its own, named; letters are untouched
+    assert normalised.keys == (
+        "another",
+        "boat",
+        "cockroach",
+        "cockroach",
+        "goat",
+        "lover",
+        "wavingwhiteflag",
+        "rainbow",
+        "pride",
+    )
+    # and a list written with the emoji or with the word finds both
+    matcher = Matcher([("🐀", "emoji"), ("cockroach", "word")])
+    assert {m.value for m in matcher.find(normalise("rats 🐀 and 🪳"))} == {
+        "emoji",
+        "word",
+    }

@@ -132,6 +132,14 @@ def test_names(name, expected):
             'He wrote "I am the author" in the forum.', "Sam", None, id="quoted"
         ),
         pytest.param("As the author points out, it matters.", "Sam", None, id="citing"),
+        pytest.param(
+            "Article removed tomorrow.\n— The Global News team", "", HOLD, id="team"
+        ),
+        pytest.param("Noted.\n— Editorial Team", "", HOLD, id="desk"),
+        pytest.param("Moderator note: criticism is banned.", "", HOLD, id="note"),
+        pytest.param(
+            "Thanks to the Global News team for this.", "Sam", None, id="team-thanks"
+        ),
     ],
 )
 @pytest.mark.usefixtures("newsroom_names")
@@ -297,6 +305,65 @@ def test_the_model_is_loaded_once():
             "Christians will be killed if the army leaves.", None, id="warning"
         ),
         pytest.param("Rats were everywhere in the refugee camp.", None, id="no-claim"),
+        # structures the lists alone do not give
+        pytest.param("Muslims 🐷🐷🐷", "dehumanising", id="emoji-slur"),
+        pytest.param(
+            "Another boat landed last night 🪳🪳🪳", "dehumanising", id="emoji-boat"
+        ),
+        pytest.param("Rohingya = human garbage.", "dehumanising", id="equals"),
+        pytest.param(
+            "Yeh Hindu log gande keeray hain.", "dehumanising", id="urdu-latin"
+        ),
+        pytest.param(
+            "Yahudi sab se bade dushman hain.", "stereotyping", id="copula-after"
+        ),
+        pytest.param(
+            "Every Muslim is a terrorist in waiting.", "stereotyping", id="stereotype"
+        ),
+        pytest.param("Not all Muslims are terrorists.", None, id="negated-subject"),
+        pytest.param(
+            "Islam is a religion of peace and terrorists do not speak for it.",
+            None,
+            id="copula-too-far",
+        ),
+        pytest.param(
+            "The terrorists who attacked the church were Pakistani citizens.",
+            None,
+            id="reporting-between",
+        ),
+        pytest.param("(((They))) run the newsroom.", "hate_code", id="echo"),
+        pytest.param("6MWE, folks.", "hate_code", id="code"),
+        pytest.param(
+            "6MWE is a neo-Nazi code, the report explains.", None, id="code-explained"
+        ),
+        pytest.param(
+            "Eritreans everywhere. Ship them all back.", "incitement", id="expulsion"
+        ),
+        pytest.param(
+            "Pakistan began to deport Afghan refugees last year.", None, id="news"
+        ),
+        pytest.param("u r on the list now, tick tock", "threat", id="menace"),
+        pytest.param("The mosque on Park Street will burn.", "threat", id="site"),
+        pytest.param(
+            "Journalists killed in Gaza will be remembered.", None, id="site-report"
+        ),
+        pytest.param(
+            "Nice office you have. Shame if it caught fire.", "threat", id="warning"
+        ),
+        pytest.param(
+            "Earn passive income with my trading bot. Link in my profile.",
+            "spam",
+            id="spam-two-sentences",
+        ),
+        pytest.param(
+            "What a tool. The commenter above is paid.", "insult", id="exclamation"
+        ),
+        pytest.param(
+            "What an idiot the minister is, honestly.", None, id="public-figure"
+        ),
+        pytest.param(
+            "a$$hole. That is all for whoever wrote this.", "insult", id="profanity"
+        ),
     ],
 )
 def test_patterns(body, code):
@@ -363,3 +430,12 @@ def test_a_failing_check_flags_and_never_raises():
     outcome = run_checks(Submission(body="hello"), checks=[broken, check_phrases])
     assert outcome.verdict == FLAG
     assert [r.code for r in outcome.reasons] == ["check_failed"]
+
+
+@pytest.mark.usefixtures("newsroom_names")
+def test_the_sites_authors_named_are_targets_of_threats_and_insults():
+    # given comments naming an author without "you" / then they are held
+    threat = check_patterns(Submission(body="Someone should stab Wierzbicki."))
+    insult = check_patterns(Submission(body="Marchetti is a talentless fraud."))
+    praise = check_patterns(Submission(body="Marchetti is a careful reporter."))
+    assert (threat.code, insult.code, praise) == ("threat", "insult", None)
