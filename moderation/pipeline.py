@@ -299,7 +299,7 @@ def similar_body(body: Normalised, recent: Sequence[str]) -> str | None:
     candidates = [text for text in recent if text and shortest <= len(text) <= longest]
     if not candidates:
         return None
-    comparable = [_comparable(_normalised(text)) for text in candidates]
+    comparable = [_comparable_text(text) for text in candidates]
     found = process.extractOne(
         mine, comparable, scorer=fuzz.ratio, score_cutoff=threshold
     )
@@ -307,6 +307,18 @@ def similar_body(body: Normalised, recent: Sequence[str]) -> str | None:
 
 
 _normalised_cache: dict[str, Normalised] = {}
+_comparable_cache: dict[str, str] = {}
+
+
+def _comparable_text(text: str) -> str:
+    """A recent body's words as the repeat check compares them, worked out once:
+    the same recent bodies come back comment after comment."""
+    found = _comparable_cache.get(text)
+    if found is None:
+        if len(_comparable_cache) > 4096:
+            _comparable_cache.clear()
+        found = _comparable_cache[text] = _comparable(_normalised(text))
+    return found
 
 
 def _normalised(text: str) -> Normalised:
