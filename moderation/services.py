@@ -269,16 +269,21 @@ def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
     )
 
 
-def comment_visible(comment: Comment) -> None:
-    """A comment everyone sees counts towards its author's standing."""
-    identity = identity_of(comment)
-    if Standing.objects.filter(identity=identity).update(approved=F("approved") + 1):
+def _count_in_standing(identity: str, field: str) -> None:
+    """Adds one to a commenter's approved or rejected count, making their record
+    on their first."""
+    if Standing.objects.filter(identity=identity).update(**{field: F(field) + 1}):
         return
     try:
         with transaction.atomic():
-            Standing.objects.create(identity=identity, approved=1)
-    except IntegrityError:  # created by a concurrent post
-        Standing.objects.filter(identity=identity).update(approved=F("approved") + 1)
+            Standing.objects.create(identity=identity, **{field: 1})
+    except IntegrityError:  # made by a concurrent post or decision
+        Standing.objects.filter(identity=identity).update(**{field: F(field) + 1})
+
+
+def comment_visible(comment: Comment) -> None:
+    """A comment everyone sees counts towards its author's standing."""
+    _count_in_standing(identity_of(comment), "approved")
 
 
 # --- moderators -------------------------------------------------------------------
@@ -326,13 +331,7 @@ def _file(comment: Comment) -> Review:
 
 def _count_rejection(identity: str) -> None:
     """A rejected comment counts in its author's record, their first one too."""
-    if Standing.objects.filter(identity=identity).update(rejected=F("rejected") + 1):
-        return
-    try:
-        with transaction.atomic():
-            Standing.objects.create(identity=identity, rejected=1)
-    except IntegrityError:  # made by a concurrent decision
-        Standing.objects.filter(identity=identity).update(rejected=F("rejected") + 1)
+    _count_in_standing(identity, "rejected")
 
 
 DECISIONS = ("approve", "reject", "spam", "pin", "unpin")
