@@ -7,13 +7,15 @@ A thread has its `dsq:id` attribute, the page's <link>, <title> and an <id>
 missing), <isAnonymous>, <username>), <thread dsq:id=…/> and, for a reply,
 <parent dsq:id=…/>. Threads are matched to articles by their link's path,
 after any `--map OLD=NEW` prefix rewriting, directly or through the redirects
-an import_wordpress left. Posts are stored a thread at a time, in one
-transaction, with their counters computed exactly.
+an import_wordpress left. The file is read twice as a stream: threads first
+(checking the whole file before anything is stored), then posts in file order,
+stored in batches of BATCH, each thread's share of a batch in one transaction
+with its counters computed exactly.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +35,8 @@ from .report import Progress, Report
 from .xmlsafe import BadFile, events, local
 
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
+# Posts held in memory before they are stored: what bounds the import's memory.
+BATCH = 1000
 
 
 @dataclass
@@ -41,6 +45,7 @@ class Thread:
     link: str = ""
     title: str = ""
     identifier: str = ""
+    forum: str = ""
 
 
 @dataclass
@@ -61,7 +66,6 @@ class Post:
 class Parsed:
     forum: str = ""
     threads: dict[str, Thread] = field(default_factory=dict)
-    posts: dict[str, list[Post]] = field(default_factory=lambda: defaultdict(list))
     count: int = 0
 
 
@@ -88,10 +92,10 @@ def _text(element, name: str) -> str:
     return (child.text or "").strip() if child is not None else ""
 
 
-def read(path: Path | str) -> Parsed:
-    """The whole file checked and read: BadFile (nothing stored) when it is not
-    a well-formed Disqus export."""
-    parsed = Parsed()
+def items(path: Path | str):
+    """The file's threads and posts, one at a time, as ("thread", Thread) and
+    ("post", Post), each element cleared once read (a file of any size reads in
+    bounded memory). BadFile when it is not a well-formed Disqus export."""
     depth = 0
     root = None
     for event, element in events(path):
@@ -110,40 +114,55 @@ def read(path: Path | str) -> Parsed:
             continue
         name = local(element.tag)
         if name == "thread":
-            dsq_id = element.get(DSQ_ID, "")
-            parsed.threads[dsq_id] = Thread(
-                dsq_id=dsq_id,
-                link=_text(element, "link"),
-                title=_text(element, "title"),
-                identifier=_text(element, "id"),
+            yield (
+                "thread",
+                Thread(
+                    dsq_id=element.get(DSQ_ID, ""),
+                    link=_text(element, "link"),
+                    title=_text(element, "title"),
+                    identifier=_text(element, "id"),
+                    forum=_text(element, "forum"),
+                ),
             )
-            parsed.forum = parsed.forum or _text(element, "forum")
         elif name == "post":
-            thread = _child(element, "thread")
-            parent = _child(element, "parent")
-            author = _child(element, "author")
-            post = Post(
-                dsq_id=element.get(DSQ_ID, ""),
-                thread=thread.get(DSQ_ID, "") if thread is not None else "",
-                message=(_child(element, "message").text or "")
-                if _child(element, "message") is not None
-                else "",
-                created_at=_date(_text(element, "createdAt")),
-                parent=parent.get(DSQ_ID, "") if parent is not None else "",
-                deleted=_text(element, "isDeleted") == "true",
-                spam=_text(element, "isSpam") == "true",
-                name=_text(author, "name") if author is not None else "",
-                email=_text(author, "email") if author is not None else "",
-                anonymous=(_text(author, "isAnonymous") == "true")
-                if author is not None
-                else True,
-            )
-            parsed.posts[post.thread].append(post)
-            parsed.count += 1
+            yield "post", _post(element)
         if root is not None:
             root.remove(element)
     if root is None:
         raise BadFile(f"{path}: empty file: not a Disqus export.")
+
+
+def _post(element) -> Post:
+    thread = _child(element, "thread")
+    parent = _child(element, "parent")
+    author = _child(element, "author")
+    message = _child(element, "message")
+    return Post(
+        dsq_id=element.get(DSQ_ID, ""),
+        thread=thread.get(DSQ_ID, "") if thread is not None else "",
+        message=(message.text or "") if message is not None else "",
+        created_at=_date(_text(element, "createdAt")),
+        parent=parent.get(DSQ_ID, "") if parent is not None else "",
+        deleted=_text(element, "isDeleted") == "true",
+        spam=_text(element, "isSpam") == "true",
+        name=_text(author, "name") if author is not None else "",
+        email=_text(author, "email") if author is not None else "",
+        anonymous=(_text(author, "isAnonymous") == "true")
+        if author is not None
+        else True,
+    )
+
+
+def read_threads(path: Path | str) -> Parsed:
+    """The first pass: the whole file checked, and its threads (few, however
+    many posts there are) kept; posts are only counted."""
+    parsed = Parsed()
+    for kind, item in items(path):
+        if kind == "thread":
+            parsed.threads[item.dsq_id] = item
+            parsed.forum = parsed.forum or item.forum
+        else:
+            parsed.count += 1
     return parsed
 
 
@@ -164,7 +183,7 @@ class DisqusImport:
         self.report = Report(dry_run=dry_run)
 
     def run(self) -> Report:
-        parsed = read(self.path)
+        parsed = read_threads(self.path)
         self.source = f"disqus:{parsed.forum or self.path.name}"[:200]
         self.report.source = self.source
         self.urls = {}
@@ -178,27 +197,60 @@ class DisqusImport:
                 source=self.source
             ).values_list("kind", "source_id", "object_id")
         }
-        progress = Progress(len(parsed.threads), "Threads", self.stdout, self.progress)
+        progress = Progress(parsed.count, "Posts", self.stdout, self.progress)
         try:
             if self.dry_run:
                 with transaction.atomic():
-                    self._threads(parsed, progress)
+                    self._posts(parsed, progress)
                     transaction.set_rollback(True)
             else:
-                self._threads(parsed, progress)
+                self._posts(parsed, progress)
         finally:
             progress.close()
-        for posts in parsed.posts.values():
-            self.report.found("post", len(posts))
-            self.report.add(
-                "post", "failed", "its thread is not in the file", len(posts)
-            )
         return self.report
 
-    def _threads(self, parsed: Parsed, progress: Progress) -> None:
+    def _posts(self, parsed: Parsed, progress: Progress) -> None:
+        """The second pass: posts in file order, stored in batches, each thread's
+        share of a batch in one transaction. A reply answers a post stored in an
+        earlier batch through the import records; one whose parent comes later
+        in the file, or never, is made top-level and reported."""
+        articles: dict[str, int | None] = {}
+        unmatched: Counter = Counter()
         for thread in parsed.threads.values():
-            self._thread(thread, parsed.posts.pop(thread.dsq_id, []))
+            self.report.found("thread")
+            articles[thread.dsq_id] = self.match(thread.link)
+            if articles[thread.dsq_id] is None:
+                self.report.add("thread", "skipped", "matched no article")
+            else:
+                self.report.add("thread", "imported", "matched an article")
+        batch: dict[str, list[Post]] = defaultdict(list)
+        size = 0
+        for kind, post in items(self.path):
+            if kind != "post":
+                continue
             progress.advance()
+            self.report.found("post")
+            if post.thread not in articles:
+                self.report.add("post", "failed", "its thread is not in the file")
+                continue
+            if articles[post.thread] is None:
+                self.report.add("post", "skipped", "their thread matched no article")
+                unmatched[post.thread] += 1
+                continue
+            batch[post.thread].append(post)
+            size += 1
+            if size >= BATCH:
+                self._flush(batch, articles)
+                batch, size = defaultdict(list), 0
+        self._flush(batch, articles)
+        for dsq_id, count in unmatched.items():
+            self.report.unmatched.append(
+                f"{parsed.threads[dsq_id].link} ({count} posts)"
+            )
+
+    def _flush(self, batch: dict[str, list[Post]], articles: dict) -> None:
+        for dsq_id, posts in batch.items():
+            self._thread(articles[dsq_id], posts)
 
     def match(self, link: str) -> int | None:
         """The article a thread's link names, directly or through a redirect."""
@@ -219,18 +271,7 @@ class DisqusImport:
                 return redirect
         return None
 
-    def _thread(self, thread: Thread, posts: list[Post]) -> None:
-        self.report.found("thread")
-        self.report.found("post", len(posts))
-        article_id = self.match(thread.link)
-        if article_id is None:
-            self.report.add("thread", "skipped", "matched no article")
-            self.report.add(
-                "post", "skipped", "their thread matched no article", len(posts)
-            )
-            self.report.unmatched.append(f"{thread.link} ({len(posts)} posts)")
-            return
-        self.report.add("thread", "imported", "matched an article")
+    def _thread(self, article_id: int, posts: list[Post]) -> None:
         known = {}
         incoming = []
         users = get_user_model().objects
@@ -274,6 +315,10 @@ class DisqusImport:
             self.report.add("post", "imported", reason)
         if not incoming:
             return
+        # Parents stored by an earlier batch or run, by their import records.
+        for post in posts:
+            if post.parent and ("post", post.parent) in self.records:
+                known[post.parent] = self.records[("post", post.parent)]
         with transaction.atomic():
             made, orphans = discussion_transfer.import_comments(
                 article_id=article_id, comments=incoming, known=known

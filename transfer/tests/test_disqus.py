@@ -111,3 +111,30 @@ def test_a_bad_disqus_file_is_refused(wordpress_site, tmp_path, content, message
 def test_a_bad_map_is_refused(wordpress_site):
     with pytest.raises(CommandError):
         call_command("import_disqus", str(DISQUS), "--map", "no-equals-sign")
+
+
+def test_posts_stored_in_small_batches_keep_their_threading(
+    wordpress_site, monkeypatch
+):
+    """Posts are held in memory only a batch at a time: a reply whose parent was
+    stored by an earlier batch still answers it."""
+    from transfer import disqus as disqus_module
+
+    monkeypatch.setattr(disqus_module, "BATCH", 1)
+
+    report = disqus("--map", MAP)
+
+    assert report["kinds"]["post"]["imported"] == 6
+    council = Comment.objects.filter(thread__article=wordpress_site)
+    first = council.get(body_source="From Disqus: a first comment.")
+    reply = council.get(body_source__startswith="An anonymous reply")
+    deeper = council.get(body_source="A reply to the reply.")
+    assert reply.parent == first and deeper.parent == reply and deeper.root == first
+    assert "replies whose parent is not in the file: made top-level" not in (
+        report.get("notes") or {}
+    )
+    thread = Thread.objects.get(article=wordpress_site)
+    assert (
+        thread.comment_count
+        == council.filter(state="published", is_deleted=False).count()
+    )
