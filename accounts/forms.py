@@ -27,6 +27,24 @@ _EMAIL_ATTRS = {
 }
 
 
+def _display_name_field() -> forms.CharField:
+    """The display name, as sign-up and the account page ask for it."""
+    return forms.CharField(
+        label="Display name",
+        help_text=(
+            f"Shown with what you write. {names.DISPLAY_NAME_MIN_LENGTH} to "
+            f"{names.DISPLAY_NAME_MAX_LENGTH} characters."
+        ),
+        error_messages={"required": "Enter a display name."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "nickname",
+                "maxlength": names.DISPLAY_NAME_MAX_LENGTH,
+            }
+        ),
+    )
+
+
 def _email_field(help_text: str = "") -> forms.EmailField:
     return forms.EmailField(
         label="E-mail address",
@@ -62,20 +80,7 @@ class SignUpForm(forms.Form):
     """
 
     email = _email_field("We’ll send a link to confirm it. It’s never shown publicly.")
-    display_name = forms.CharField(
-        label="Display name",
-        help_text=(
-            f"Shown with what you write. {names.DISPLAY_NAME_MIN_LENGTH} to "
-            f"{names.DISPLAY_NAME_MAX_LENGTH} characters."
-        ),
-        error_messages={"required": "Enter a display name."},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "nickname",
-                "maxlength": names.DISPLAY_NAME_MAX_LENGTH,
-            }
-        ),
-    )
+    display_name = _display_name_field()
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -231,20 +236,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 class ProfileForm(forms.Form):
     """The name a member shows with what they write, checked as at sign-up."""
 
-    display_name = forms.CharField(
-        label="Display name",
-        help_text=(
-            f"Shown with what you write. {names.DISPLAY_NAME_MIN_LENGTH} to "
-            f"{names.DISPLAY_NAME_MAX_LENGTH} characters."
-        ),
-        error_messages={"required": "Enter a display name."},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "nickname",
-                "maxlength": names.DISPLAY_NAME_MAX_LENGTH,
-            }
-        ),
-    )
+    display_name = _display_name_field()
 
     def clean_display_name(self) -> str:
         return names.validate_display_name(self.cleaned_data["display_name"])
