@@ -425,19 +425,27 @@ def lift_ban(request):
     return redirect(back)
 
 
-class BansView(ModeratorsOnly, BaseListingView):
-    template_name = "moderation/desk/bans.html"
-    header_icon = "cross"
-    page_title = "Bans in force"
+class DeskListing(ModeratorsOnly, BaseListingView):
+    """A list page of the desk under "Moderation": its title, and the URL name
+    its pages are reached by."""
+
     paginate_by = 50
+    url_name = ""
 
     def get_breadcrumbs_items(self):
         return _breadcrumbs(
-            (reverse("moderation_desk"), "Moderation"), ("", "Bans in force")
+            (reverse("moderation_desk"), "Moderation"), ("", self.page_title)
         )
 
     def get_index_url(self):
-        return reverse("moderation_bans")
+        return reverse(self.url_name)
+
+
+class BansView(DeskListing):
+    template_name = "moderation/desk/bans.html"
+    header_icon = "cross"
+    page_title = "Bans in force"
+    url_name = "moderation_bans"
 
     def get_queryset(self):
         return services.active_bans()
@@ -623,19 +631,11 @@ def void_votes(request):
 
 
 # --- the audit log --------------------------------------------------------------------
-class LogView(ModeratorsOnly, BaseListingView):
+class LogView(DeskListing):
     template_name = "moderation/desk/log.html"
     header_icon = "history"
     page_title = "Audit log"
-    paginate_by = 50
-
-    def get_breadcrumbs_items(self):
-        return _breadcrumbs(
-            (reverse("moderation_desk"), "Moderation"), ("", "Audit log")
-        )
-
-    def get_index_url(self):
-        return reverse("moderation_log")
+    url_name = "moderation_log"
 
     def get_queryset(self):
         return Action.objects.select_related("moderator").order_by("-at", "-pk")
