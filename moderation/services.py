@@ -250,19 +250,20 @@ def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
     )
 
     def record(saved: Comment) -> None:
-        Review.objects.update_or_create(
-            comment=saved,
-            defaults={
-                "queue": queue,
-                "verdict": verdict,
-                "reasons": [r.as_dict() for r in reasons],
-                "hidden": hidden,
-                "identity": identity,
-                "decided_by": None,
-                "decided_at": None,
-                "decision_reason": "",
-            },
-        )
+        fields = {
+            "queue": queue,
+            "verdict": verdict,
+            "reasons": [r.as_dict() for r in reasons],
+            "hidden": hidden,
+            "identity": identity,
+            "decided_by": None,
+            "decided_at": None,
+            "decision_reason": "",
+        }
+        if editing:  # an earlier review is replaced
+            Review.objects.update_or_create(comment=saved, defaults=fields)
+        else:  # a new comment has none: one INSERT
+            Review.objects.create(comment=saved, **fields)
 
     return extensions.Review(
         action, held_message if action == extensions.HOLD else "", record
