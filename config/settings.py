@@ -346,15 +346,19 @@ MODERATION_RECENT_MEMO_SECONDS = env_int("MODERATION_RECENT_MEMO_SECONDS", 3)
 MODERATION_VOTE_BURST = env_int("MODERATION_VOTE_BURST", 5)
 MODERATION_NEW_READER_MINUTES = env_int("MODERATION_NEW_READER_MINUTES", 10)
 
-# The classifier trained on moderators' decisions: off until this many decisions,
-# with at least MIN_EACH approved and MIN_EACH rejected; trained again every
-# RETRAIN_EVERY decisions; holds comments it scores from HOLD (0-1).
+# The classifier: a starter model of the labelled comments shipped with the
+# moderation app (STARTER; kept under MODEL_DIR, var/models by default) until there
+# are this many moderators' decisions, with at least MIN_EACH approved and MIN_EACH
+# rejected; then trained on both every RETRAIN_EVERY decisions. It holds comments it
+# scores from HOLD (0-1).
+MODERATION_CLASSIFIER_STARTER = env_bool("MODERATION_CLASSIFIER_STARTER", True)
+MODERATION_MODEL_DIR = env("MODERATION_MODEL_DIR") or VAR_DIR / "models"
 MODERATION_CLASSIFIER_MIN_DECISIONS = env_int(
     "MODERATION_CLASSIFIER_MIN_DECISIONS", 200
 )
 MODERATION_CLASSIFIER_MIN_EACH = env_int("MODERATION_CLASSIFIER_MIN_EACH", 30)
 MODERATION_CLASSIFIER_RETRAIN_EVERY = env_int("MODERATION_CLASSIFIER_RETRAIN_EVERY", 50)
-MODERATION_CLASSIFIER_HOLD = float(env("MODERATION_CLASSIFIER_HOLD", "0.9"))
+MODERATION_CLASSIFIER_HOLD = float(env("MODERATION_CLASSIFIER_HOLD", "0.8"))
 
 # --- Ratings tunables ---------------------------------------------------------------
 # Ratings given, changed or taken back per minute, per reader and per IP address

@@ -9,11 +9,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
 
-# Each worker loads the offensive-language model as it starts (it takes seconds),
-# not while the first reader to comment waits.
-from moderation.offensive import scorer  # noqa: E402
+# Each worker loads the offensive-language model and the starter classifier as it
+# starts (they take seconds), not while the first reader to comment waits.
+from moderation import classifier, offensive  # noqa: E402
 
-scorer()
+offensive.scorer()
+classifier.prepare()
 
 # Each web process's first request makes sure the daily privacy purge is queued
 # (once per purge moment, whichever process asks first). Wired here, where only

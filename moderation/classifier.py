@@ -1,30 +1,47 @@
-"""A classifier trained on this site's own moderators' decisions.
+"""A classifier trained on comments labelled for this kind of site and on this
+site's own moderators' decisions.
 
-What moderators approved and what they rejected or marked as spam teaches a
-TF-IDF (character n-grams of the normalised text, so evasions fold the same way
-the phrase lists see them, and word pairs) and logistic-regression model. It is
-off until there are MODERATION_CLASSIFIER_MIN_DECISIONS decisions, at least
-MODERATION_CLASSIFIER_MIN_EACH on each side; after that the background worker
-trains it again every MODERATION_CLASSIFIER_RETRAIN_EVERY decisions. It only
-ever holds a comment (from MODERATION_CLASSIFIER_HOLD), never refuses one: it
-learns from few examples, and a moderator reads what it holds.
+A TF-IDF (character n-grams of the normalised text, so evasions fold the same
+way the phrase lists see them, and word pairs) and logistic-regression model
+learns which comments to hold. It starts from the labelled comments shipped in
+data/labelled/ (hate, threats, insults, spam and impersonation against sharp
+politics, reporting that quotes extremists and ordinary comments in several
+languages): the *starter* model, trained by each machine the first time it is
+needed and kept under MODERATION_MODEL_DIR, so a new site has it from its
+first comment (MODERATION_CLASSIFIER_STARTER, on by default).
 
-Each trained model is kept in the database (`Classifier`), so every process
-and every machine uses the same one; a process loads the newest once, and again
-when a newer one is saved (the `CLASSIFIER` generation moves).
+Once there are MODERATION_CLASSIFIER_MIN_DECISIONS moderators' decisions, at
+least MODERATION_CLASSIFIER_MIN_EACH on each side, the background worker trains
+a model on the labelled comments and those decisions (which count double: they
+are this site's own), and again every MODERATION_CLASSIFIER_RETRAIN_EVERY
+decisions. It only ever holds a comment (from MODERATION_CLASSIFIER_HOLD), never
+refuses one: it learns from few examples, and a moderator reads what it holds.
+
+Each model trained on decisions is kept in the database (`Classifier`), so every
+process and every machine uses the same one; a process loads the newest once,
+and again when a newer one is saved (the `CLASSIFIER` generation moves). Scoring
+a comment is done with `linear.py`'s arithmetic, in microseconds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
+import os
+import tempfile
 import threading
+from pathlib import Path
 
+import numpy
 from django.conf import settings
 from django.db import transaction
 
 from pagecache.generations import bump, version
 
+from . import linear
+from .lists import DATA
 from .models import Classifier, Review
 from .normalise import normalise
 
@@ -36,8 +53,16 @@ DEFAULTS = {
     "MODERATION_CLASSIFIER_MIN_DECISIONS": 200,
     "MODERATION_CLASSIFIER_MIN_EACH": 30,
     "MODERATION_CLASSIFIER_RETRAIN_EVERY": 50,
-    "MODERATION_CLASSIFIER_HOLD": 0.9,
+    "MODERATION_CLASSIFIER_HOLD": 0.8,
+    "MODERATION_CLASSIFIER_STARTER": True,
+    "MODERATION_MODEL_DIR": None,  # var/models
 }
+# The labelled comments the starter model learns from, and their abusive labels.
+LABELLED = DATA / "labelled"
+ABUSIVE = frozenset({"hate", "threat", "insult", "spam", "impersonation"})
+SITE_WEIGHT = 2.0  # a decision of this site's moderators counts this much
+# Texts on which the direct arithmetic must agree with scikit-learn's.
+_SAMPLES = ["these people are vermin", "thank you for this careful report", ""]
 
 
 def setting(name: str):
@@ -52,6 +77,27 @@ def decisions():
     return Review.objects.filter(
         decided_at__isnull=False,
         queue__in=(Review.Queue.APPROVED, *REJECTED),
+    )
+
+
+def labelled_comments(*, leave_out: tuple[str, ...] = ()) -> list[dict]:
+    """The labelled comments shipped in data/labelled/, file by file in name
+    order (but those named in `leave_out`): `label`, `body`, `name`, …"""
+    rows = []
+    for path in sorted(LABELLED.glob("*.jsonl")):
+        if path.stem in leave_out:
+            continue
+        with open(path, encoding="utf-8") as lines:
+            rows.extend(json.loads(line) for line in lines if line.strip())
+    return rows
+
+
+def starter_set(rows: list[dict] | None = None) -> tuple[list[str], list[int]]:
+    """The labelled comments' normalised texts, and 1 for the abusive ones."""
+    rows = labelled_comments() if rows is None else rows
+    return (
+        [normalise(row["body"]).plain for row in rows],
+        [int(row["label"] in ABUSIVE) for row in rows],
     )
 
 
@@ -98,21 +144,34 @@ def build_model():
     )
 
 
+def fit(texts: list[str], labels: list[int], weights: list[float] | None = None):
+    """A new model fitted on `texts` (normalised) and their labels."""
+    model = build_model()
+    model.fit(texts, labels, logisticregression__sample_weight=weights)
+    return model
+
+
 def train() -> Classifier | None:
-    """Trains a model on every decision so far and keeps it (with the two
-    before it); None while there are not enough decisions."""
+    """Trains a model on the labelled comments (when the starter is on) and
+    every decision so far, and keeps it (with the two before it); None while
+    there are not enough decisions."""
     import joblib
 
-    texts, labels = training_set()
-    if not enough(labels):
+    decided, decisions = training_set()
+    if not enough(decisions):
         return None
-    model = build_model()
-    model.fit(texts, labels)
+    texts, labels = decided, decisions
+    weights = [SITE_WEIGHT] * len(decisions)
+    if setting("MODERATION_CLASSIFIER_STARTER"):
+        starter_texts, starter_labels = starter_set()
+        texts, labels = starter_texts + texts, starter_labels + labels
+        weights = [1.0] * len(starter_labels) + weights
+    model = fit(texts, labels, weights)
     buffer = io.BytesIO()
     joblib.dump(model, buffer, compress=3)
     with transaction.atomic():
         saved = Classifier.objects.create(
-            decisions=len(labels), rejected=sum(labels), model=buffer.getvalue()
+            decisions=len(decisions), rejected=sum(decisions), model=buffer.getvalue()
         )
         old = Classifier.objects.order_by("-pk").values_list("pk", flat=True)[3:]
         Classifier.objects.filter(pk__in=list(old)).delete()
@@ -132,26 +191,109 @@ def due() -> bool:
 
 
 # --- scoring (the pipeline's check) -------------------------------------------------
+class Model:
+    """A fitted model, and the probability it gives one comment.
+
+    The probability is worked out with `linear.py` from the pipeline's two
+    vectorizers and the logistic regression's coefficients; if scikit-learn
+    stores them differently one day, its own `predict_proba` is used."""
+
+    def __init__(self, pipeline):
+        self.pipeline = pipeline
+        try:
+            union, regression = pipeline[0], pipeline[-1]
+            self.terms, offset = [], 0
+            for _, vectorizer in union.transformer_list:
+                self.terms.append(linear.Terms.of(vectorizer, offset))
+                offset += len(vectorizer.vocabulary_)
+            self.coef = regression.coef_.ravel()
+            self.intercept = float(regression.intercept_[0])
+            self.direct = linear.agrees(self._direct, self._general, _SAMPLES)
+        except (AttributeError, IndexError, TypeError, ValueError):
+            self.direct = False
+
+    def _direct(self, text: str) -> float:
+        value = linear.decision(self.terms, self.coef, self.intercept, text)
+        return float(1.0 / (1.0 + numpy.exp(-value)))
+
+    def _general(self, texts: list[str]) -> list[float]:
+        return [float(p) for p in self.pipeline.predict_proba(texts)[:, 1]]
+
+    def probability(self, text: str) -> float:
+        """How likely `text` (normalised) is to be one a moderator removes."""
+        return self._direct(text) if self.direct else self._general([text])[0]
+
+
 _lock = threading.Lock()
-_loaded: tuple[str, object | None] = ("", None)
+_loaded: tuple[str, Model | None] = ("", None)
+_starter: list[Model] = []
 
 
-def current():
-    """The newest trained model, loaded once per process and generation; None
-    when none was trained yet."""
+def _starter_path() -> Path:
+    """Where this machine keeps the starter model: named after what it was
+    trained from (the labelled files, scikit-learn's version, the model's
+    parameters), so a change to any of them trains it again."""
+    import sklearn
+
+    digest = hashlib.sha256(sklearn.__version__.encode())
+    digest.update(repr(build_model()).encode())
+    for path in sorted(LABELLED.glob("*.jsonl")):
+        digest.update(path.name.encode() + path.read_bytes())
+    directory = Path(setting("MODERATION_MODEL_DIR") or settings.VAR_DIR / "models")
+    return directory / f"starter-{digest.hexdigest()[:16]}.joblib"
+
+
+def starter() -> Model:
+    """The model of the labelled comments alone: loaded from this machine's
+    copy, or trained (about two seconds) and kept for the next process."""
+    import joblib
+
+    if _starter:
+        return _starter[0]
+    with _lock:
+        if not _starter:
+            path = _starter_path()
+            try:
+                pipeline = joblib.load(path)
+            except (FileNotFoundError, EOFError, ValueError):
+                pipeline = fit(*starter_set())
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Written whole under another name, then renamed: a process
+                # loading it at the same moment never reads half a file.
+                handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+                with os.fdopen(handle, "wb") as out:
+                    joblib.dump(pipeline, out, compress=3)
+                os.replace(temporary, path)
+            _starter.append(Model(pipeline))
+    return _starter[0]
+
+
+def current() -> Model | None:
+    """The newest model trained on decisions, loaded once per process and
+    generation; before there is one, the starter model (None when that is off)."""
     global _loaded
     generation = version(CLASSIFIER)
-    if _loaded[0] == generation:
-        return _loaded[1]
-    with _lock:
-        if _loaded[0] != generation:
-            import joblib
+    if _loaded[0] != generation:
+        with _lock:
+            if _loaded[0] != generation:
+                import joblib
 
-            data = Classifier.objects.order_by("-pk").values_list("model", flat=True)
-            blob = data.first()
-            model = joblib.load(io.BytesIO(bytes(blob))) if blob else None
-            _loaded = (generation, model)
+                data = Classifier.objects.order_by("-pk").values_list(
+                    "model", flat=True
+                )
+                blob = data.first()
+                model = Model(joblib.load(io.BytesIO(bytes(blob)))) if blob else None
+                _loaded = (generation, model)
+    if _loaded[1] is None and setting("MODERATION_CLASSIFIER_STARTER"):
+        return starter()
     return _loaded[1]
+
+
+def prepare() -> None:
+    """Loads (or trains) the starter model now, when it is on: a web process
+    calls this as it starts, so no reader's comment waits for it."""
+    if setting("MODERATION_CLASSIFIER_STARTER"):
+        starter()
 
 
 def forget_loaded() -> None:
@@ -160,9 +302,7 @@ def forget_loaded() -> None:
 
 
 def score(plain_text: str) -> float | None:
-    """How likely moderators would reject this (normalised) text, 0–1; None
-    when no model is trained."""
+    """How likely moderators would remove this (normalised) text, 0–1; None
+    when there is no model."""
     model = current()
-    if model is None:
-        return None
-    return float(model.predict_proba([plain_text])[0][1])
+    return None if model is None else model.probability(plain_text)

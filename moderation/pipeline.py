@@ -449,8 +449,9 @@ def check_impersonation(submission: Submission) -> Verdict | None:
 
 
 def check_classifier(submission: Submission) -> Verdict | None:
-    """What this site's moderators have rejected before, learnt (classifier.py);
-    nothing until enough decisions trained it. Holds, never refuses."""
+    """What moderators remove, learnt (classifier.py): from the labelled
+    comments shipped with Tribune, then from this site's own decisions too.
+    Holds, never refuses."""
     score = classifier.score(submission.normalised.plain)
     if score is None or score < classifier.setting("MODERATION_CLASSIFIER_HOLD"):
         return None

@@ -53,6 +53,9 @@ def settings_for_tests(tmp: Path, *, run_tasks: bool) -> dict:
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         # The repeat check reads the comments each test made, not a memo of another's.
         "MODERATION_RECENT_MEMO_SECONDS": 0,
+        # The starter classifier takes seconds to train and would hold some of
+        # the comments tests post; moderation's own tests turn it on.
+        "MODERATION_CLASSIFIER_STARTER": False,
     }
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         values["CACHES"] = {

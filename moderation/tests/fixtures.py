@@ -4,15 +4,13 @@ impersonation checks protect."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from django.utils.text import slugify
 from wagtail.models import Site
 
+from moderation.classifier import LABELLED
 from newsroom.models import Author, SiteSettings
-
-DATA = Path(__file__).parent / "data"
 
 # The demo site's authors (demo/content.py), as a test database would have them.
 AUTHORS = (
@@ -33,13 +31,17 @@ def newsroom_names(db) -> None:
     )
 
 
-def labelled_comments() -> list[dict]:
-    """The labelled comments in data/comments.jsonl."""
-    with open(DATA / "comments.jsonl", encoding="utf-8") as lines:
+def labelled_file(name: str) -> list[dict]:
+    """The comments of one file of data/labelled/ (see test_labelled.py)."""
+    with open(LABELLED / f"{name}.jsonl", encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
+
+
+def labelled_comments() -> list[dict]:
+    """The labelled comments the lists and rules were first tuned on."""
+    return labelled_file("tuned")
 
 
 def heldout_comments() -> list[dict]:
-    """The held-out comments in data/heldout.jsonl (see test_labelled.py)."""
-    with open(DATA / "heldout.jsonl", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+    """The held-out comments (see test_labelled.py)."""
+    return labelled_file("heldout")

@@ -137,3 +137,84 @@ def test_a_moderators_decision_queues_training_when_due(
         services.decide(comment_id=comment.pk, action="approve", moderator=moderator)
 
     assert Classifier.objects.get().decisions == len(seen)
+
+
+# --- the starter model: the labelled comments shipped with the app ------------------
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    """One folder for this file's tests: the first trains the starter model
+    (seconds), the others read it."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def starter_on(settings, model_dir, monkeypatch):
+    """The starter model on, none loaded in this process yet."""
+    settings.MODERATION_CLASSIFIER_STARTER = True
+    settings.MODERATION_MODEL_DIR = model_dir
+    monkeypatch.setattr(classifier, "_starter", [])
+    return model_dir
+
+
+def test_a_new_site_has_the_starter_model_from_its_first_comment(starter_on):
+    # given a site without a single moderator's decision
+    assert not Classifier.objects.exists()
+    rows = classifier.labelled_comments()
+    spam = next(row for row in rows if row["label"] == "spam")
+    fine = next(row for row in rows if row["label"] == "ordinary_en")
+
+    # when comments are checked
+    held = pipeline.check_classifier(pipeline.Submission(body=spam["body"]))
+    passed = pipeline.check_classifier(pipeline.Submission(body=fine["body"]))
+
+    # then the starter model, trained on the labelled comments, holds what is like
+    # the abusive ones (never refuses) and lets the ordinary ones through
+    assert held is not None and (held.action, held.code) == ("hold", "classifier")
+    assert passed is None
+    # and it is kept on disk for the next process, named after what it learnt from
+    (kept,) = starter_on.glob("starter-*.joblib")
+    assert kept.stat().st_size > 0
+
+
+def test_the_next_process_loads_the_kept_starter_model_without_training(
+    starter_on, monkeypatch
+):
+    # given a model kept by an earlier process
+    first = classifier.starter()
+    monkeypatch.setattr(classifier, "_starter", [])
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(classifier, "fit", no_training)
+
+    # when a new process asks for it, then it is read, and scores the same
+    again = classifier.starter()
+    assert again is not first
+    text = "these people are vermin and should go back where they came from"
+    assert again.probability(text) == pytest.approx(first.probability(text))
+
+
+def test_the_direct_arithmetic_gives_scikit_learns_probabilities(starter_on):
+    model = classifier.starter()
+    texts, _ = classifier.starter_set(classifier.labelled_comments()[::15])
+    texts.append("x" * 5000)
+
+    assert model.direct
+    assert [model.probability(t) for t in texts] == pytest.approx(
+        model._general(texts), abs=1e-9
+    )
+
+
+def test_trained_on_decisions_the_model_also_learns_from_the_labelled_comments(
+    article, starter_on
+):
+    seen, _ = halves()
+    decided(article, seen)
+
+    trained = classifier.train()
+
+    # it counts the site's own decisions only, and replaces the starter model
+    assert trained.decisions == len(seen)
+    assert classifier.current() is not classifier.starter()
+    assert classifier.current().direct

@@ -1,26 +1,33 @@
-"""The pipeline on the labelled comments in data/comments.jsonl.
+"""The pipeline on the labelled comments in data/labelled/.
 
-Written for this site: dehumanising hate (plain and with evasions), threats,
-insults, link spam and impersonation of its authors and staff, which should be
-held or refused; sharp political disagreement, reporting that quotes
-extremists, and ordinary comments in English, Urdu, Arabic and French, which
-should be published. The comments are checked in the file's order as guests'
-first comments, each compared with those above it for repeats, as
-`manage.py check_comments` does. `pytest -rP` prints the rates per class.
+tuned.jsonl, written for this site: dehumanising hate (plain and with
+evasions), threats, insults, link spam and impersonation of its authors and
+staff, which should be held or refused; sharp political disagreement,
+reporting that quotes extremists, and ordinary comments in English, Urdu,
+Arabic and French, which should be published. The comments are checked in
+the file's order as guests' first comments, each compared with those above it
+for repeats, as `manage.py check_comments` does. `pytest -rP` prints the rates
+per class.
 
 The lists and rules were tuned on this set, so it says little about comments
-nobody has seen; data/heldout.jsonl does that (see the tests at the end).
+nobody has seen; heldout.jsonl does that (see the tests below). The other files
+were written later by people who had seen neither the lists nor the rules:
+hate and threats with the sharp politics and reporting that resemble them,
+spam, insults and impostors with ordinary comments in many languages, and the
+comment sections of eight imagined articles. All of them teach the starter
+classifier; the last test checks each file with a model that never saw it.
 """
 
 from collections import Counter, defaultdict
 
 import pytest
 
+from moderation import classifier
+from moderation.classifier import ABUSIVE, LABELLED
 from moderation.pipeline import FLAG, HOLD, PUBLISH, REJECT, Submission, run_checks
 
-from .fixtures import heldout_comments, labelled_comments
+from .fixtures import heldout_comments, labelled_comments, labelled_file
 
-ABUSIVE = {"hate", "threat", "insult", "spam", "impersonation"}
 LEGITIMATE = {
     "political",
     "reporting",
@@ -97,13 +104,10 @@ def test_abusive_held_and_legitimate_published():
     assert wrongly <= 0.05, (rates(results), held)
 
 
-HELDOUT_LEGITIMATE = {"political", "reporting", "ordinary", "ordinary_other"}
-
-
 def stopped_and_wrongly(results) -> tuple[float, float]:
     """The share of abusive comments held or refused, and of legitimate ones."""
     abusive = [o for row, o in results if row["label"] in ABUSIVE]
-    legitimate = [o for row, o in results if row["label"] in HELDOUT_LEGITIMATE]
+    legitimate = [o for row, o in results if row["label"] not in ABUSIVE]
     stopped = sum(o.verdict in (HOLD, REJECT) for o in abusive) / len(abusive)
     wrongly = sum(o.verdict in (HOLD, REJECT) for o in legitimate) / len(legitimate)
     return stopped, wrongly
@@ -138,3 +142,26 @@ def test_heldout_comments_written_blind():
     assert unseen_stopped >= 0.60, rates(results[1::2])
     assert wrongly <= 0.05, rates(results)
     assert unseen_wrongly <= 0.05, rates(results[1::2])
+
+
+@pytest.mark.usefixtures("newsroom_names")
+def test_each_file_is_checked_with_a_starter_model_that_never_saw_it(
+    settings, monkeypatch
+):
+    """What a new site can expect on comments nobody tuned anything on: each
+    file of data/labelled/ checked by the whole pipeline, its classifier the
+    starter model trained on the other files only."""
+    # given, for each file, a starter model of the others
+    settings.MODERATION_CLASSIFIER_STARTER = True
+    results = []
+    for path in sorted(LABELLED.glob("*.jsonl")):
+        others = classifier.labelled_comments(leave_out=(path.stem,))
+        model = classifier.Model(classifier.fit(*classifier.starter_set(others)))
+        monkeypatch.setattr(classifier, "_starter", [model])
+        # when the file's comments are checked
+        results.extend(verdicts(labelled_file(path.stem)))
+    # then
+    print(rates(results))  # noqa: T201
+    stopped, wrongly = stopped_and_wrongly(results)
+    assert stopped >= 0.85, rates(results)
+    assert wrongly <= 0.05, rates(results)
