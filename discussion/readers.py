@@ -78,6 +78,16 @@ class Reader:
         request._tribune_reader = reader
         return reader
 
+    @classmethod
+    def personal_key(cls, request) -> str | None:
+        """The reader's key when what a request shows is for them alone: they are
+        signed in, or a guest who commented lately (never served from the page
+        cache); their own held and hidden comments are shown to them. None for
+        everyone else, who see what all see."""
+        if request.user.is_authenticated or RECENT_COOKIE in request.COOKIES:
+            return cls.from_request(request).key
+        return None
+
     def remember(self, response) -> None:
         """Sets the guest cookie on `response` if this reader was just made."""
         if self.is_new and self.key.startswith("g:"):

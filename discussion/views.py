@@ -334,35 +334,46 @@ def more(request, article_id: int):
     """The next page of top-level comments, as a fragment for the page's script."""
     article = _article(article_id)
     thread = Thread.objects.filter(article_id=article.pk).first()
+    reader_key = Reader.personal_key(request)
     page = discussion_page(
         thread,
         sort=clean_sort(request.GET.get("sort")),
         cursor=request.GET.get("cursor"),
         filter=clean_filter(request.GET.get("filter")),
         passage_id=_passage_param(request),
+        reader_key=reader_key,
     )
     return render(
         request,
         "discussion/conversations_fragment.html",
-        {**comment_context(request, article), "page": page},
+        {**comment_context(request, article, reader_key), "page": page},
     )
 
 
 @require_GET
 def replies(request, comment_id: int):
     """A whole conversation, every reply included ("View N more replies")."""
-    comment = get_object_or_404(Comment.objects.shown(), pk=comment_id)
+    reader_key = Reader.personal_key(request)
+    comment = get_object_or_404(Comment.objects.shown(reader_key), pk=comment_id)
     # The conversation is shown only while its top-level comment is (itself, or
-    # as a placeholder holding replies); held or removed ones stay hidden.
+    # as a placeholder holding replies); held or removed ones stay hidden, but
+    # from their author.
     root = get_object_or_404(
-        Comment.objects.shown().with_author(), pk=comment.root_id or comment.pk
+        Comment.objects.shown(reader_key).with_author(),
+        pk=comment.root_id or comment.pk,
     )
+    root.viewer_key = reader_key
     article = _article(comment.thread.article_id)
-    (conversation,) = conversations_for([root], replies_limit=None)
+    (conversation,) = conversations_for(
+        [root], replies_limit=None, reader_key=reader_key
+    )
     return render(
         request,
         "discussion/conversation.html",
-        {**comment_context(request, article), "conversation": conversation},
+        {
+            **comment_context(request, article, reader_key),
+            "conversation": conversation,
+        },
     )
 
 

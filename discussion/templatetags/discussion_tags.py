@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from .. import extensions
 from ..forms import form_stamp
 from ..models import Comment, Passage
-from ..readers import RECENT_COOKIE, SORT_COOKIE, Reader
+from ..readers import SORT_COOKIE, Reader
 from ..reading import (
     clean_filter,
     clean_sort,
@@ -98,8 +98,7 @@ def discussion_section(context, article) -> str:
     # Pages for anonymous readers are cached and shared, so only readers who are
     # never served from the page cache (signed in, or a guest who just commented)
     # see their own edit links; while they have one, their section is their own.
-    personal = member or RECENT_COOKIE in request.COOKIES
-    reader_key = Reader.from_request(request).key if personal else None
+    reader_key = Reader.personal_key(request)
     if (
         reader_key
         and thread

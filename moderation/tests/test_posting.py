@@ -50,7 +50,9 @@ def public_views(client: Client, article) -> dict[str, str]:
         "poll": client.get(f"/discussion/articles/{article.pk}/poll/").content.decode()
         if thread
         else "",
-        "more": client.get(f"/discussion/articles/{article.pk}/more/").content.decode(),
+        "more": client.get(
+            f"/discussion/articles/{article.pk}/comments/more/"
+        ).content.decode(),
     }
 
 
@@ -146,6 +148,35 @@ def test_the_author_without_javascript_is_told_and_finds_it_on_the_page(
     assert node.select_one(".comment__reply") is None
     # Another browser sees nothing of it.
     assert "Waiting for a look" not in Client().get(article.url).content.decode()
+
+
+def test_the_author_finds_a_held_comment_in_the_loaded_pages_and_replies_too(
+    settings, client, article, post
+):
+    # given two published comments, pages of one comment, no reply shown before
+    # "View all replies", and a reader whose comment and reply are held
+    settings.DISCUSSION_PAGE_SIZE = 1
+    settings.DISCUSSION_REPLIES_SHOWN = 0
+    first = post("The first")
+    post("The second")
+    settings.DISCUSSION_MODERATION = "pre"
+    client.post(post_url(article), form(body="My held reply", parent_id=first.pk))
+    client.post(post_url(article), form(body="My held comment"))
+    assert Comment.objects.filter(state=Comment.State.PENDING).count() == 2
+    stranger = Client()
+    more = f"/discussion/articles/{article.pk}/comments/more/?sort=newest"
+    replies = f"/discussion/comments/{first.pk}/replies/"
+
+    # when both load the next page of comments and all replies
+    mine = [client.get(url).content.decode() for url in (more, replies)]
+    theirs = [stranger.get(url).content.decode() for url in (more, replies)]
+
+    # then the author sees their own, marked as waiting; nobody else does
+    assert all(client.get(url).status_code == 200 for url in (more, replies))
+    assert "My held comment" in mine[0] and "Awaiting moderation" in mine[0]
+    assert "My held reply" in mine[1] and "Awaiting moderation" in mine[1]
+    assert "The second" in theirs[0]
+    assert not any("My held" in text for text in theirs)
 
 
 def test_a_held_reply_is_counted_nowhere_until_approved(settings, article, post):
