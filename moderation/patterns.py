@@ -183,8 +183,15 @@ def _near(
 def _reporting_words(hits: dict[str, list[Match]]) -> list[Match]:
     """The reporting words that report: one right after a negation ("it's not
     racism, it's maths", "not propaganda") denies the report rather than makes
-    it, so it excuses nothing."""
-    return [hit for hit in hits.get(REPORTING, ()) if not _negated(hits, hit)]
+    it, so it excuses nothing; one inside a way of naming the writer ("whoever
+    wrote this", "writes like") names someone rather than reports anything."""
+    named = hits.get(ADDRESSEES, ())
+    return [
+        hit
+        for hit in hits.get(REPORTING, ())
+        if not _negated(hits, hit)
+        and not any(_overlap(hit, addressee) for addressee in named)
+    ]
 
 
 def is_reported(context: Context, hits: dict[str, list[Match]], word: Match) -> bool:
