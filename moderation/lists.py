@@ -167,8 +167,8 @@ def people_matcher() -> Matcher:
     """The site's name and the names of its authors and staff, as the pattern
     rules read them: someone a threat or an insult can be aimed at ("someone
     should pay Wierzbicki a visit", "Marchetti is a talentless fraud"). Full
-    names, and the last word of a full name or a one-word name (an alias) of
-    five letters or more; not the role words ("admin", "system"), which are
+    names, and the first or last word of a full name or a one-word name (an
+    alias) of five letters or more; not the role words ("admin", "system"), which are
     ordinary words. Made again like `impersonation_matcher`."""
     from accounts.names import RESERVED_WORDS
 
@@ -183,8 +183,12 @@ def people_matcher() -> Matcher:
                 continue
             if len(words) > 1:
                 names.add(" ".join(words))
-            if len(words[-1]) >= 5 and words[-1].casefold() not in roles:
-                names.add(words[-1])
+            # Readers call an author by the first name as often as by the last
+            # ("Elias is a coward"): either counts, when long enough to be a
+            # name rather than a common word.
+            for word in {words[0], words[-1]}:
+                if len(word) >= 5 and word.casefold() not in roles:
+                    names.add(word)
         return Matcher((name, name) for name in sorted(names))
 
     return _kept("people", _names_version(), build)

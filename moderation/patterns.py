@@ -31,6 +31,8 @@ from .normalise import Normalised
 
 # The lists that the names of the site's people join (see `find`).
 TARGETS, ADDRESSEES = "targets", "addressees"
+# A group named right after a word of harm is its victim (see `_object_of_harm`).
+HARM = "harm"
 # A group named right after a negation ("not all Muslims") is not the subject
 # of what follows (see `_negated`).
 GROUPS = "groups"
@@ -58,6 +60,10 @@ _SENTENCE_END = re.compile(r"[.!?؟۔;]+(?=\s|$)|\n")
 # here in the plain text. Each one found counts as a term of codes.txt.
 CODES = "codes"
 _ECHO = re.compile(r"\({3}[^()\n]{1,60}\){3}")
+# "@name": a reader answered by their handle is spoken to, as "you" is. The
+# "@" is punctuation that normalising reads as a letter, so it is found here in
+# the plain text; each handle counts as a term of addressees.txt.
+_HANDLE = re.compile(r"(?<![\w@])@[\w.]{2,40}")
 # "Rohingya = invaders": an equals sign (or an arrow) between a group and a
 # predicate says one is the other, as a copula would.
 _EQUALS = ("=", "→", "⇒", "=>")
@@ -80,6 +86,13 @@ class Rule:
     # Whether the terms may be in different sentences of the comment: spam puts
     # the offer in one sentence and where to answer it in the next.
     across_sentences: bool = False
+    # Whether the predicate must open its sentence: a verb of violence said
+    # first is an order ("Burn them all", "Nuke Pakistan"); after a subject it
+    # is more often news ("the mob tried to burn the church").
+    opens_sentence: bool = False
+    # Whether the term of the first list must come before the predicate: "kill
+    # them all" orders a killing, "them all ... killed" more often tells of one.
+    in_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,8 @@ def rules() -> tuple[Rule, ...]:
             victim_markers=bool(rule.get("victim_markers", False)),
             joined_by=rule.get("joined_by", ""),
             across_sentences=bool(rule.get("across_sentences", False)),
+            opens_sentence=bool(rule.get("opens_sentence", False)),
+            in_order=bool(rule.get("in_order", False)),
         )
         for rule in data["rule"]
     )
@@ -139,6 +154,10 @@ class Context:
     def sentence(self, word: int) -> int:
         return self._sentence[word]
 
+    def opens_sentence(self, word: int) -> bool:
+        """Whether the word is the first of its sentence."""
+        return word == 0 or self._sentence[word - 1] != self._sentence[word]
+
     def quoted(self, word: int) -> bool:
         """Whether the word is inside quotation marks."""
         if not self._quotes:
@@ -161,6 +180,20 @@ def _near(
     return gap <= within
 
 
+def _reporting_words(hits: dict[str, list[Match]]) -> list[Match]:
+    """The reporting words that report: one right after a negation ("it's not
+    racism, it's maths", "not propaganda") denies the report rather than makes
+    it, so it excuses nothing; one inside a way of naming the writer ("whoever
+    wrote this", "writes like") names someone rather than reports anything."""
+    named = hits.get(ADDRESSEES, ())
+    return [
+        hit
+        for hit in hits.get(REPORTING, ())
+        if not _negated(hits, hit)
+        and not any(_overlap(hit, addressee) for addressee in named)
+    ]
+
+
 def is_reported(context: Context, hits: dict[str, list[Match]], word: Match) -> bool:
     """Whether the words at `word` are quoted, reported or condemned rather than
     said: in quotation marks, or after a reporting word in the same sentence,
@@ -171,7 +204,7 @@ def is_reported(context: Context, hits: dict[str, list[Match]], word: Match) -> 
     return any(
         context.sentence(hit.first_word) == sentence
         and word.first_word - REPORTING_REACH <= hit.first_word < word.first_word
-        for hit in hits.get(REPORTING, ())
+        for hit in _reporting_words(hits)
     )
 
 
@@ -186,7 +219,7 @@ def _reported_in_sentence(
     sentence = context.sentence(word.first_word)
     return any(
         context.sentence(hit.first_word) == sentence and not _overlap(hit, word)
-        for hit in hits.get(REPORTING, ())
+        for hit in _reporting_words(hits)
     )
 
 
@@ -209,6 +242,23 @@ def _victim_between(hits, subject: Match, predicate: Match) -> bool:
         predicate.last_word < hit.first_word < subject.first_word
         for hit in hits.get(VICTIM_MARKERS, ())
     )
+
+
+def _object_of_harm(hits, subject: Match) -> bool:
+    """A group right after a word of harm is its victim, not the subject of
+    what follows: in "the mobs lynching Muslims are terrorists" the mobs are."""
+    return any(hit.last_word == subject.first_word - 1 for hit in hits.get(HARM, ()))
+
+
+def _handles(normalised: Normalised) -> list[Match]:
+    """Each "@name" in the text, as a match of addressees.txt."""
+    starts = [start for start, _ in normalised.words]
+    found = []
+    for handle in _HANDLE.finditer(normalised.plain):
+        word = bisect.bisect_right(starts, handle.start()) - 1
+        if word >= 0:
+            found.append(Match(value=ADDRESSEES, first_word=word, last_word=word))
+    return found
 
 
 def _joined(
@@ -287,6 +337,8 @@ def find(
             )
     if "(((" in normalised.plain:
         hits[CODES] += _echoes(normalised)
+    if "@" in normalised.plain:
+        hits[ADDRESSEES] += _handles(normalised)
     if not hits:
         return []
     context = context or Context(normalised)
@@ -317,12 +369,20 @@ def find(
             continue
         across = rule.across_sentences
         for predicate in hits.get(predicate_list, ()):
+            if rule.opens_sentence and not context.opens_sentence(predicate.first_word):
+                continue
             near = [
                 s
                 for s in subjects
                 if _near(context, s, predicate, rule.within, across)
                 and not _overlap(s, predicate)
-                and not (rule.victim_markers and _victim_between(hits, s, predicate))
+                and not (rule.in_order and s.first_word > predicate.first_word)
+                and not (
+                    rule.victim_markers
+                    and (
+                        _victim_between(hits, s, predicate) or _object_of_harm(hits, s)
+                    )
+                )
                 and _joined(context, hits, rule.joined_by, s, predicate)
                 and not (subject_list == GROUPS and _negated(hits, s))
             ]
