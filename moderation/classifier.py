@@ -32,6 +32,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections import defaultdict
 from pathlib import Path
 
 import numpy
@@ -40,10 +41,11 @@ from django.db import transaction
 
 from pagecache.generations import bump, version
 
-from . import linear
+from . import linear, patterns
 from .lists import DATA
+from .matching import Match
 from .models import Classifier, Review
-from .normalise import normalise
+from .normalise import Normalised, normalise
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,8 @@ DEFAULTS = {
 LABELLED = DATA / "labelled"
 ABUSIVE = frozenset({"hate", "threat", "insult", "spam", "impersonation"})
 SITE_WEIGHT = 2.0  # a decision of this site's moderators counts this much
-# Texts on which the direct arithmetic must agree with scikit-learn's.
-_SAMPLES = ["these people are vermin", "thank you for this careful report", ""]
+# Between a document's two parts (see `document`): never in a normalised text.
+_SEPARATOR = "\x00"
 
 
 def setting(name: str):
@@ -92,22 +94,60 @@ def labelled_comments(*, leave_out: tuple[str, ...] = ()) -> list[dict]:
     return rows
 
 
+def document(
+    normalised: Normalised, terms: dict[str, list[Match]] | None = None
+) -> str:
+    """What the model reads of a comment: its normalised text, and the same
+    words with each term of the pattern lists replaced by its list's name
+    ("somalis are cockroaches" also as "zzgroups are zzvermin"), so that what
+    it learns of one group or insult carries over to every other in the lists.
+    `terms` are the pattern lists' terms found in it, when already known."""
+    if terms is None:
+        terms = defaultdict(list)
+        for match in patterns.terms_matcher().find(normalised):
+            terms[match.value].append(match)
+    category: dict[int, str] = {}
+    for name, matches in terms.items():
+        for match in matches:
+            for word in range(match.first_word, match.last_word + 1):
+                category.setdefault(word, "zz" + name.replace("_", ""))
+    words = []
+    for index, key in enumerate(normalised.keys):
+        if index not in category:
+            words.append(key)
+        elif category.get(index - 1) != category[index] or not words:
+            words.append(category[index])  # a term of several words is one
+    plain = normalised.plain.replace(_SEPARATOR, " ")
+    return f"{plain}{_SEPARATOR}{' '.join(words)}"
+
+
+def plain_part(document: str) -> str:
+    """The normalised text of a `document`, lower-cased (the vectorizers'
+    preprocessor: a function of this module, so that a model can be saved)."""
+    return document.partition(_SEPARATOR)[0].lower()
+
+
+def category_part(document: str) -> str:
+    """The words of a `document` with the pattern lists' terms named."""
+    return document.partition(_SEPARATOR)[2]
+
+
 def starter_set(rows: list[dict] | None = None) -> tuple[list[str], list[int]]:
-    """The labelled comments' normalised texts, and 1 for the abusive ones."""
+    """The labelled comments' documents, and 1 for the abusive ones."""
     rows = labelled_comments() if rows is None else rows
     return (
-        [normalise(row["body"]).plain for row in rows],
+        [document(normalise(row["body"])) for row in rows],
         [int(row["label"] in ABUSIVE) for row in rows],
     )
 
 
 def training_set() -> tuple[list[str], list[int]]:
-    """The texts moderators decided on (as their authors wrote them) and the
-    decisions, 1 for rejected or spam."""
+    """The documents of the comments moderators decided on (as their authors
+    wrote them) and the decisions, 1 for rejected or spam."""
     texts, labels = [], []
     rows = decisions().values_list("queue", "original_body", "comment__body_source")
     for queue, original, body in rows.iterator():
-        texts.append(normalise(original or body).plain)
+        texts.append(document(normalise(original or body)))
         labels.append(int(queue in REJECTED))
     return texts, labels
 
@@ -120,9 +160,10 @@ def enough(labels: list[int]) -> bool:
 
 
 def build_model():
-    """Character n-grams (which see through spelling games) and word pairs,
-    weighted by TF-IDF, into a logistic regression that weighs both decisions
-    alike however few rejections there are."""
+    """Character n-grams (which see through spelling games), words and word
+    pairs, and runs of up to three words with the lists' terms named, weighted
+    by TF-IDF, into a logistic regression that weighs both decisions alike
+    however few rejections there are."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
@@ -131,16 +172,27 @@ def build_model():
         make_union(
             TfidfVectorizer(
                 analyzer="char_wb",
+                preprocessor=plain_part,
                 ngram_range=(2, 5),
                 min_df=2,
                 sublinear_tf=True,
                 max_features=200_000,
             ),
             TfidfVectorizer(
-                ngram_range=(1, 2), sublinear_tf=True, max_features=100_000
+                preprocessor=plain_part,
+                ngram_range=(1, 2),
+                sublinear_tf=True,
+                max_features=100_000,
+            ),
+            TfidfVectorizer(
+                preprocessor=category_part,
+                token_pattern=r"\S+",
+                ngram_range=(1, 3),
+                sublinear_tf=True,
+                max_features=100_000,
             ),
         ),
-        LogisticRegression(class_weight="balanced", C=10.0, max_iter=2000),
+        LogisticRegression(class_weight="balanced", C=10.0, max_iter=3000),
     )
 
 
@@ -194,21 +246,26 @@ def due() -> bool:
 class Model:
     """A fitted model, and the probability it gives one comment.
 
-    The probability is worked out with `linear.py` from the pipeline's two
+    The probability is worked out with `linear.py` from the pipeline's
     vectorizers and the logistic regression's coefficients; if scikit-learn
-    stores them differently one day, its own `predict_proba` is used."""
+    stores them differently one day, its own `predict_proba` is used. A model
+    saved before the documents had their second part reads the text alone."""
+
+    SAMPLES = ("these people are vermin", "thank you for this careful report", "")
 
     def __init__(self, pipeline):
         self.pipeline = pipeline
         try:
             union, regression = pipeline[0], pipeline[-1]
+            self.reads_documents = len(union.transformer_list) == 3
+            samples = [self._input(document(normalise(t))) for t in self.SAMPLES]
             self.terms, offset = [], 0
             for _, vectorizer in union.transformer_list:
                 self.terms.append(linear.Terms.of(vectorizer, offset))
                 offset += len(vectorizer.vocabulary_)
             self.coef = regression.coef_.ravel()
             self.intercept = float(regression.intercept_[0])
-            self.direct = linear.agrees(self._direct, self._general, _SAMPLES)
+            self.direct = linear.agrees(self._direct, self._general, samples)
         except (AttributeError, IndexError, TypeError, ValueError):
             self.direct = False
 
@@ -219,9 +276,14 @@ class Model:
     def _general(self, texts: list[str]) -> list[float]:
         return [float(p) for p in self.pipeline.predict_proba(texts)[:, 1]]
 
-    def probability(self, text: str) -> float:
-        """How likely `text` (normalised) is to be one a moderator removes."""
-        return self._direct(text) if self.direct else self._general([text])[0]
+    def _input(self, document: str) -> str:
+        return document if self.reads_documents else plain_part(document)
+
+    def probability(self, document: str) -> float:
+        """How likely a comment (its `document`) is to be one a moderator
+        removes."""
+        document = self._input(document)
+        return self._direct(document) if self.direct else self._general([document])[0]
 
 
 _lock = threading.Lock()
@@ -231,13 +293,15 @@ _starter: list[Model] = []
 
 def _starter_path() -> Path:
     """Where this machine keeps the starter model: named after what it was
-    trained from (the labelled files, scikit-learn's version, the model's
-    parameters), so a change to any of them trains it again."""
+    trained from (the labelled files, the pattern lists whose terms it names,
+    scikit-learn's version, the model's parameters), so a change to any of
+    them trains it again."""
     import sklearn
 
     digest = hashlib.sha256(sklearn.__version__.encode())
     digest.update(repr(build_model()).encode())
-    for path in sorted(LABELLED.glob("*.jsonl")):
+    files = [*LABELLED.glob("*.jsonl"), *(DATA / "patterns").glob("*.txt")]
+    for path in sorted(files):
         digest.update(path.name.encode() + path.read_bytes())
     directory = Path(setting("MODERATION_MODEL_DIR") or settings.VAR_DIR / "models")
     return directory / f"starter-{digest.hexdigest()[:16]}.joblib"
@@ -301,8 +365,8 @@ def forget_loaded() -> None:
     _loaded = ("", None)
 
 
-def score(plain_text: str) -> float | None:
-    """How likely moderators would remove this (normalised) text, 0–1; None
-    when there is no model."""
+def score(document: str) -> float | None:
+    """How likely moderators would remove a comment (its `document`), 0–1;
+    None when there is no model."""
     model = current()
-    return None if model is None else model.probability(plain_text)
+    return None if model is None else model.probability(document)

@@ -452,7 +452,9 @@ def check_classifier(submission: Submission) -> Verdict | None:
     """What moderators remove, learnt (classifier.py): from the labelled
     comments shipped with Tribune, then from this site's own decisions too.
     Holds, never refuses."""
-    score = classifier.score(submission.normalised.plain)
+    score = classifier.score(
+        classifier.document(submission.normalised, submission.terms)
+    )
     if score is None or score < classifier.setting("MODERATION_CLASSIFIER_HOLD"):
         return None
     return Verdict(

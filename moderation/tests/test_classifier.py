@@ -55,6 +55,11 @@ def decided(article, rows: list[dict]) -> None:
         )
 
 
+def document(text: str) -> str:
+    """What the classifier reads of a comment."""
+    return classifier.document(pipeline.normalise(text))
+
+
 def halves() -> tuple[list[dict], list[dict]]:
     rows = labelled_comments()
     return rows[::2], rows[1::2]
@@ -79,18 +84,16 @@ def test_trained_on_decisions_it_holds_what_resembles_removed_comments(article):
 
     assert trained is not None
     assert trained.decisions == len(seen)
-    scores = [
-        (classifier.score(pipeline.normalise(row["body"]).plain), row["label"])
-        for row in unseen
-    ]
+    scores = [(classifier.score(document(row["body"])), row["label"]) for row in unseen]
     abusive = [score for score, label in scores if label in ABUSIVE]
     fine = [score for score, label in scores if label not in ABUSIVE]
     # On comments it never saw, what moderators would reject mostly scores higher
     # (the chance that an abusive comment outscores a legitimate one)...
     pairs = sum(a > f for a in abusive for f in fine) / (len(abusive) * len(fine))
     assert pairs > 0.8
-    # ...and it holds none of the legitimate ones: it errs on the side of publishing.
-    assert max(fine) < classifier.setting("MODERATION_CLASSIFIER_HOLD")
+    # ...and it holds at most one legitimate comment in twenty (the site's aim).
+    hold = classifier.setting("MODERATION_CLASSIFIER_HOLD")
+    assert sum(score >= hold for score in fine) <= 0.05 * len(fine)
     # A copy of a rejected spam comment is held; an approved ordinary one is not.
     spam = next(row for row in seen if row["label"] == "spam")
     fine = next(row for row in seen if row["label"] == "ordinary_en")
@@ -191,14 +194,14 @@ def test_the_next_process_loads_the_kept_starter_model_without_training(
     # when a new process asks for it, then it is read, and scores the same
     again = classifier.starter()
     assert again is not first
-    text = "these people are vermin and should go back where they came from"
+    text = document("these people are vermin and should go back where they came from")
     assert again.probability(text) == pytest.approx(first.probability(text))
 
 
 def test_the_direct_arithmetic_gives_scikit_learns_probabilities(starter_on):
     model = classifier.starter()
     texts, _ = classifier.starter_set(classifier.labelled_comments()[::15])
-    texts.append("x" * 5000)
+    texts.append(document(" ".join(row["body"] for row in halves()[0])[:5000]))
 
     assert model.direct
     assert [model.probability(t) for t in texts] == pytest.approx(
