@@ -269,9 +269,9 @@ class Model:
         except (AttributeError, IndexError, TypeError, ValueError):
             self.direct = False
 
-    def _direct(self, text: str) -> float:
-        value = linear.decision(self.terms, self.coef, self.intercept, text)
-        return float(1.0 / (1.0 + numpy.exp(-value)))
+    def _direct(self, texts: list[str]) -> list[float]:
+        values = linear.decisions(self.terms, self.coef, self.intercept, texts)
+        return [float(p) for p in 1.0 / (1.0 + numpy.exp(-values))]
 
     def _general(self, texts: list[str]) -> list[float]:
         return [float(p) for p in self.pipeline.predict_proba(texts)[:, 1]]
@@ -283,7 +283,8 @@ class Model:
         """How likely a comment (its `document`) is to be one a moderator
         removes."""
         document = self._input(document)
-        return self._direct(document) if self.direct else self._general([document])[0]
+        score = self._direct if self.direct else self._general
+        return score([document])[0]
 
 
 _lock = threading.Lock()

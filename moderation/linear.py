@@ -17,9 +17,12 @@ models differently.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy
+
+# Words whose character n-grams are kept, per vectorizer (see `Terms.counts`).
+_WORDS_KEPT = 50_000
 
 
 @dataclass(frozen=True)
@@ -32,51 +35,88 @@ class Terms:
     idf: numpy.ndarray
     sublinear: bool
     offset: int = 0
+    # For character n-grams within words ("char_wb"): the text as the analyser
+    # prepares it, and each word's n-grams in the vocabulary, worked out once.
+    prepare: object = None
+    words: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, vectorizer, offset: int = 0) -> Terms:
         if vectorizer.norm != "l2" or not vectorizer.use_idf:
             raise ValueError("only l2-normalised TF-IDF is computed directly")
+        by_word = vectorizer.analyzer == "char_wb"
         return cls(
             analyse=vectorizer.build_analyzer(),
             vocabulary=vectorizer.vocabulary_,
             idf=vectorizer.idf_,
             sublinear=vectorizer.sublinear_tf,
             offset=offset,
+            prepare=vectorizer.build_preprocessor() if by_word else None,
         )
 
-    def vector(self, text: str) -> tuple[numpy.ndarray, numpy.ndarray]:
-        """The column numbers of `text`'s terms and their TF-IDF weights."""
+    def _counted(self, terms) -> list[tuple[int, int]]:
         get = self.vocabulary.get
-        counts = [
+        return [
             (index, count)
-            for term, count in Counter(self.analyse(text)).items()
+            for term, count in Counter(terms).items()
             if (index := get(term)) is not None
         ]
-        if not counts:
-            return numpy.empty(0, dtype=numpy.intp), numpy.empty(0)
-        indices = numpy.fromiter((i for i, _ in counts), numpy.intp, len(counts))
-        weights = numpy.fromiter((c for _, c in counts), float, len(counts))
-        if self.sublinear:
-            weights = numpy.log(weights) + 1.0
-        weights *= self.idf[indices]
-        weights /= numpy.sqrt(weights @ weights)
-        return indices + self.offset, weights
+
+    def counts(self, text: str) -> list[tuple[int, int]]:
+        """The columns of `text`'s terms in the vocabulary, and how often each
+        is found.
+
+        Character n-grams within words are those of each word on its own (the
+        analyser pads every word with spaces), so each distinct word is
+        analysed once, and once per process: a long comment repeats its words,
+        and comments share most of theirs."""
+        if self.prepare is None:
+            return self._counted(self.analyse(text))
+        words = self.words
+        if len(words) > _WORDS_KEPT:
+            words.clear()
+        total: dict[int, int] = {}
+        for word, times in Counter(self.prepare(text).split()).items():
+            found = words.get(word)
+            if found is None:
+                found = words[word] = self._counted(self.analyse(word))
+            for index, count in found:
+                total[index] = total.get(index, 0) + count * times
+        return list(total.items())
 
 
-def decision(parts: list[Terms], coef: numpy.ndarray, intercept, text: str):
-    """The linear model's decision value(s) for `text`: `coef` has a row per
-    column of the feature matrix (and a column per model, when several)."""
-    total = intercept
+def decisions(parts: list[Terms], coef: numpy.ndarray, intercept, texts: list[str]):
+    """The linear model's decision values for `texts`, a row each: `coef` has a
+    row per column of the feature matrix (and a column per model, when several,
+    as `intercept` has). Terms are counted text by text; the weighing, scaling
+    and summing are done for all the texts' terms at once."""
+    rows = numpy.zeros((len(texts), *numpy.shape(intercept))) + intercept
     for part in parts:
-        indices, weights = part.vector(text)
-        if len(indices):
-            total = total + weights @ coef[indices]
-    return total
+        found = [part.counts(text) for text in texts]
+        lengths = [len(counts) for counts in found]
+        size = sum(lengths)
+        if not size:
+            continue
+        pairs = numpy.array([pair for counts in found for pair in counts])
+        indices, weights = pairs[:, 0], pairs[:, 1].astype(float)
+        owners = numpy.repeat(numpy.arange(len(texts)), lengths)
+        if part.sublinear:
+            weights = numpy.log(weights) + 1.0
+        weights *= part.idf[indices]
+        norms = numpy.sqrt(numpy.bincount(owners, weights * weights, len(texts)))
+        weights /= norms[owners]
+        terms = coef[indices + part.offset]
+        contributions = terms * weights.reshape(-1, *([1] * (terms.ndim - 1)))
+        numpy.add.at(rows, owners, contributions)
+    return rows
 
 
 def agrees(direct, general, samples: list[str]) -> bool:
-    """Whether the direct arithmetic gives scikit-learn's probabilities."""
+    """Whether the direct arithmetic gives scikit-learn's probabilities (each
+    function takes a list of texts), one text at a time and all together."""
+    expected = general(samples)
+    alone = [value for text in samples for value in direct([text])]
     return bool(
-        numpy.allclose([direct(text) for text in samples], general(samples), atol=1e-9)
+        numpy.allclose(alone, expected, atol=1e-9)
+        and numpy.allclose(direct(samples), expected, atol=1e-9)
     )

@@ -61,18 +61,19 @@ class _Scorer:
         except (AttributeError, IndexError, ValueError):
             self.direct = False
 
-    def _direct(self, text: str) -> float:
-        value = linear.decision(self.terms, self.coef, self.intercept, text)
-        return float((1.0 / (1.0 + numpy.exp(self.a * value + self.b))).mean())
+    def _direct(self, texts: list[str]) -> list[float]:
+        values = linear.decisions(self.terms, self.coef, self.intercept, texts)
+        return [
+            float(p)
+            for p in (1.0 / (1.0 + numpy.exp(self.a * values + self.b))).mean(axis=1)
+        ]
 
     def _general(self, texts: list[str]) -> list[float]:
         matrix = self.vectorizer.transform(texts)
         return [float(p) for p in self.model.predict_proba(matrix)[:, 1]]
 
     def scores(self, texts: list[str]) -> list[float]:
-        if self.direct:
-            return [self._direct(text) for text in texts]
-        return self._general(texts)
+        return self._direct(texts) if self.direct else self._general(texts)
 
 
 def scorer() -> _Scorer:
