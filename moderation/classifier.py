@@ -65,6 +65,9 @@ ABUSIVE = frozenset({"hate", "threat", "insult", "spam", "impersonation"})
 SITE_WEIGHT = 2.0  # a decision of this site's moderators counts this much
 # Between a document's two parts (see `document`): never in a normalised text.
 _SEPARATOR = "\x00"
+# The longest passage scored on its own (see `documents`), in characters, and the
+# most passages a comment is read in.
+WINDOW, WINDOWS = 300, 8
 
 
 def setting(name: str):
@@ -94,14 +97,10 @@ def labelled_comments(*, leave_out: tuple[str, ...] = ()) -> list[dict]:
     return rows
 
 
-def document(
-    normalised: Normalised, terms: dict[str, list[Match]] | None = None
-) -> str:
-    """What the model reads of a comment: its normalised text, and the same
-    words with each term of the pattern lists replaced by its list's name
-    ("somalis are cockroaches" also as "zzgroups are zzvermin"), so that what
-    it learns of one group or insult carries over to every other in the lists.
-    `terms` are the pattern lists' terms found in it, when already known."""
+def _categories(
+    normalised: Normalised, terms: dict[str, list[Match]] | None
+) -> dict[int, str]:
+    """The words that are terms of the pattern lists, and their lists' names."""
     if terms is None:
         terms = defaultdict(list)
         for match in patterns.terms_matcher().find(normalised):
@@ -111,14 +110,71 @@ def document(
         for match in matches:
             for word in range(match.first_word, match.last_word + 1):
                 category.setdefault(word, "zz" + name.replace("_", ""))
-    words = []
-    for index, key in enumerate(normalised.keys):
+    return category
+
+
+def _document(
+    normalised: Normalised, category: dict[int, str], words: range | None = None
+) -> str:
+    if words is None:
+        plain = normalised.plain
+        words = range(len(normalised.keys))
+    else:
+        plain = normalised.plain[
+            normalised.words[words.start][0] : normalised.words[words[-1]][1]
+        ]
+    named = []
+    for index in words:
         if index not in category:
-            words.append(key)
-        elif category.get(index - 1) != category[index] or not words:
-            words.append(category[index])  # a term of several words is one
-    plain = normalised.plain.replace(_SEPARATOR, " ")
-    return f"{plain}{_SEPARATOR}{' '.join(words)}"
+            named.append(normalised.keys[index])
+        elif category.get(index - 1) != category[index] or not named:
+            named.append(category[index])  # a term of several words is one
+    return f"{plain.replace(_SEPARATOR, ' ')}{_SEPARATOR}{' '.join(named)}"
+
+
+def document(
+    normalised: Normalised, terms: dict[str, list[Match]] | None = None
+) -> str:
+    """What the model reads of a comment: its normalised text, and the same
+    words with each term of the pattern lists replaced by its list's name
+    ("somalis are cockroaches" also as "zzgroups are zzvermin"), so that what
+    it learns of one group or insult carries over to every other in the lists.
+    `terms` are the pattern lists' terms found in it, when already known."""
+    return _document(normalised, _categories(normalised, terms))
+
+
+def documents(
+    normalised: Normalised,
+    terms: dict[str, list[Match]] | None = None,
+    context: patterns.Context | None = None,
+) -> list[str]:
+    """What the model reads of a comment to score it: its `document`, or for a
+    comment longer than WINDOW characters, the documents of its passages of
+    whole sentences up to that length. Learnt from comments of a paragraph or
+    two, the model would find the abuse in a long comment diluted by the rest;
+    the comment scores what its worst passage scores. A very long comment is
+    read in at most WINDOWS passages (longer ones), so scoring it stays quick."""
+    category = _categories(normalised, terms)
+    count = len(normalised.keys)
+    if len(normalised.plain) <= WINDOW or not count:
+        return [_document(normalised, category)]
+    context = context or patterns.Context(normalised)
+    spans, first = [], 0
+    for word in range(1, count + 1):
+        if word == count or context.sentence(word) != context.sentence(word - 1):
+            spans.append(range(first, word))  # a sentence
+            first = word
+    longest = max(WINDOW, len(normalised.plain) // WINDOWS)
+    windows, current = [], spans[0]
+    for span in spans[1:]:
+        start = normalised.words[current.start][0]
+        if normalised.words[span[-1]][1] - start > longest:
+            windows.append(current)
+            current = span
+        else:
+            current = range(current.start, span.stop)
+    windows.append(current)
+    return [_document(normalised, category, words) for words in windows]
 
 
 def plain_part(document: str) -> str:
@@ -279,12 +335,12 @@ class Model:
     def _input(self, document: str) -> str:
         return document if self.reads_documents else plain_part(document)
 
-    def probability(self, document: str) -> float:
-        """How likely a comment (its `document`) is to be one a moderator
-        removes."""
-        document = self._input(document)
+    def probability(self, documents: list[str]) -> float:
+        """How likely a comment is to be one a moderator removes, from its
+        `documents` (the highest of their scores)."""
+        documents = [self._input(document) for document in documents]
         score = self._direct if self.direct else self._general
-        return score([document])[0]
+        return max(score(documents))
 
 
 _lock = threading.Lock()
@@ -366,8 +422,8 @@ def forget_loaded() -> None:
     _loaded = ("", None)
 
 
-def score(document: str) -> float | None:
-    """How likely moderators would remove a comment (its `document`), 0–1;
+def score(documents: list[str]) -> float | None:
+    """How likely moderators would remove a comment (its `documents`), 0–1;
     None when there is no model."""
     model = current()
-    return None if model is None else model.probability(document)
+    return None if model is None else model.probability(documents)

@@ -54,17 +54,19 @@ class Terms:
             prepare=vectorizer.build_preprocessor() if by_word else None,
         )
 
-    def _counted(self, terms) -> list[tuple[int, int]]:
+    def _counted(self, terms) -> tuple[numpy.ndarray, numpy.ndarray]:
         get = self.vocabulary.get
-        return [
-            (index, count)
-            for term, count in Counter(terms).items()
-            if (index := get(term)) is not None
-        ]
+        indices, counts = [], []
+        for term, count in Counter(terms).items():
+            index = get(term)
+            if index is not None:
+                indices.append(index)
+                counts.append(count)
+        return numpy.array(indices, dtype=numpy.intp), numpy.array(counts, float)
 
-    def counts(self, text: str) -> list[tuple[int, int]]:
-        """The columns of `text`'s terms in the vocabulary, and how often each
-        is found.
+    def counts(self, text: str) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """The columns of `text`'s terms in the vocabulary (each once), and how
+        often each is found.
 
         Character n-grams within words are those of each word on its own (the
         analyser pads every word with spaces), so each distinct word is
@@ -75,14 +77,17 @@ class Terms:
         words = self.words
         if len(words) > _WORDS_KEPT:
             words.clear()
-        total: dict[int, int] = {}
+        indices, counts = [], []
         for word, times in Counter(self.prepare(text).split()).items():
             found = words.get(word)
             if found is None:
                 found = words[word] = self._counted(self.analyse(word))
-            for index, count in found:
-                total[index] = total.get(index, 0) + count * times
-        return list(total.items())
+            indices.append(found[0])
+            counts.append(found[1] * times)
+        if not indices:
+            return numpy.empty(0, dtype=numpy.intp), numpy.empty(0)
+        columns, where = numpy.unique(numpy.concatenate(indices), return_inverse=True)
+        return columns, numpy.bincount(where, numpy.concatenate(counts))
 
 
 def decisions(parts: list[Terms], coef: numpy.ndarray, intercept, texts: list[str]):
@@ -93,12 +98,11 @@ def decisions(parts: list[Terms], coef: numpy.ndarray, intercept, texts: list[st
     rows = numpy.zeros((len(texts), *numpy.shape(intercept))) + intercept
     for part in parts:
         found = [part.counts(text) for text in texts]
-        lengths = [len(counts) for counts in found]
-        size = sum(lengths)
-        if not size:
+        lengths = [len(indices) for indices, _ in found]
+        if not any(lengths):
             continue
-        pairs = numpy.array([pair for counts in found for pair in counts])
-        indices, weights = pairs[:, 0], pairs[:, 1].astype(float)
+        indices = numpy.concatenate([indices for indices, _ in found])
+        weights = numpy.concatenate([counts for _, counts in found])
         owners = numpy.repeat(numpy.arange(len(texts)), lengths)
         if part.sublinear:
             weights = numpy.log(weights) + 1.0

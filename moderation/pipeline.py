@@ -453,7 +453,9 @@ def check_classifier(submission: Submission) -> Verdict | None:
     comments shipped with Tribune, then from this site's own decisions too.
     Holds, never refuses."""
     score = classifier.score(
-        classifier.document(submission.normalised, submission.terms)
+        classifier.documents(
+            submission.normalised, submission.terms, submission.context
+        )
     )
     if score is None or score < classifier.setting("MODERATION_CLASSIFIER_HOLD"):
         return None

@@ -55,9 +55,9 @@ def decided(article, rows: list[dict]) -> None:
         )
 
 
-def document(text: str) -> str:
-    """What the classifier reads of a comment."""
-    return classifier.document(pipeline.normalise(text))
+def document(text: str) -> list[str]:
+    """What the classifier reads of a comment to score it."""
+    return classifier.documents(pipeline.normalise(text))
 
 
 def halves() -> tuple[list[dict], list[dict]]:
@@ -70,7 +70,7 @@ def test_until_there_are_enough_decisions_nothing_is_trained(article):
 
     assert not classifier.due()
     assert classifier.train() is None
-    assert classifier.score("anything at all") is None
+    assert classifier.score(["anything at all"]) is None
     submission = pipeline.Submission(body="Spammers' words", newcomer=False)
     assert pipeline.check_classifier(submission) is None
 
@@ -201,10 +201,10 @@ def test_the_next_process_loads_the_kept_starter_model_without_training(
 def test_the_direct_arithmetic_gives_scikit_learns_probabilities(starter_on):
     model = classifier.starter()
     texts, _ = classifier.starter_set(classifier.labelled_comments()[::15])
-    texts.append(document(" ".join(row["body"] for row in halves()[0])[:5000]))
+    texts += document(" ".join(row["body"] for row in halves()[0])[:5000])
 
     assert model.direct
-    assert [model.probability(t) for t in texts] == pytest.approx(
+    assert [model.probability([t]) for t in texts] == pytest.approx(
         model._general(texts), abs=1e-9
     )
 
@@ -221,3 +221,40 @@ def test_trained_on_decisions_the_model_also_learns_from_the_labelled_comments(
     assert trained.decisions == len(seen)
     assert classifier.current() is not classifier.starter()
     assert classifier.current().direct
+
+
+def test_a_long_comment_is_read_passage_by_passage():
+    sentence = "The hearing was adjourned again and the families waited outside."
+    body = " ".join([sentence] * 20)
+
+    passages = document(body)
+
+    # whole sentences, at most WINDOW characters each, every sentence once
+    assert len(passages) > 1
+    plain = [classifier.plain_part(p) for p in passages]
+    assert all(len(p) <= classifier.WINDOW for p in plain)  # 1,300 characters
+    assert all(p.startswith("the hearing") and p.endswith("outside") for p in plain)
+    assert sum(p.count("adjourned") for p in plain) == 20
+    # a very long comment is read in a few longer passages
+    assert len(document(" ".join([sentence] * 80))) == classifier.WINDOWS
+
+
+def test_abuse_at_the_end_of_a_long_comment_is_not_diluted(starter_on):
+    # given a long, calm comment whose last sentence is abusive
+    rows = classifier.labelled_comments()
+    calm = " ".join(r["body"] for r in rows if r["label"] == "ordinary_en")[:3000]
+    abuse = next(
+        r["body"] for r in rows if r["label"] == "hate" and len(r["body"]) < 200
+    )
+    body = f"{calm} {abuse}"
+    model = classifier.starter()
+
+    hold = classifier.setting("MODERATION_CLASSIFIER_HOLD")
+    assert model.probability(document(calm)) < hold
+
+    # then it scores what its worst passage scores, and is held
+    held = pipeline.check_classifier(pipeline.Submission(body=body))
+    assert held is not None and held.code == "classifier"
+    # read whole, the same comment would pass
+    whole = classifier.document(pipeline.normalise(body))
+    assert model.probability([whole]) < hold
