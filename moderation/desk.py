@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -399,12 +400,21 @@ def ban(request):
             shadow=request.POST.get("shadow") == "on",
             reason=_reason(request),
             moderator=request.user,
+            reject_waiting=request.POST.get("reject_waiting") == "on",
         )
     except discussion.DiscussionError as error:
         return refusal(request, error.errors, status=error.status, back=back)
     label = services.BAN_DURATIONS[request.POST["duration"]][0]
     what = "Shadow-banned" if made.shadow else "Banned"
-    messages.success(request, f"{what} {made.get_kind_display().lower()} {label}.")
+    rejected = (
+        f" and rejected {made.rejected} comment{pluralize(made.rejected)} waiting"
+        " for a moderator"
+        if made.rejected
+        else ""
+    )
+    messages.success(
+        request, f"{what} {made.get_kind_display().lower()} {label}{rejected}."
+    )
     return redirect(back)
 
 

@@ -594,11 +594,14 @@ def ban(
     comment_id: int | None = None,
     shadow: bool = False,
     reason: str = "",
+    reject_waiting: bool = False,
 ) -> Ban:
     """Bans an account, an e-mail address or an IP hash from commenting, for a
     while (`duration`: 1d, 7d, 30d) or for good; a shadow ban lets them go on
     posting comments that only they see. The value is given, or taken from a
-    comment (`comment_id`). A ban in force on the same value is replaced."""
+    comment (`comment_id`). A ban in force on the same value is replaced.
+    With `reject_waiting`, their comments waiting for a moderator are rejected
+    with the ban's reason (`Ban.rejected` says how many)."""
     _require_moderator(moderator)
     if duration not in BAN_DURATIONS:
         raise ModerationError({"duration": "Choose a day, 7 days, 30 days or good."})
@@ -633,7 +636,29 @@ def ban(
             target=f"{made.get_kind_display()} {value}, {label}",
             reason=reason,
         )
+        made.rejected = 0
+        if reject_waiting:
+            for waiting in _waiting_comments(kind, value):
+                decide(
+                    comment_id=waiting,
+                    action="reject",
+                    moderator=moderator,
+                    reason=reason or "The author is banned.",
+                )
+                made.rejected += 1
     return made
+
+
+def _waiting_comments(kind: str, value: str) -> list[int]:
+    """The comments held for a moderator that a ban of `kind` on `value` covers."""
+    held = Comment.objects.filter(state=Comment.State.PENDING, is_deleted=False)
+    if kind == Ban.Kind.ACCOUNT:
+        held = held.filter(user_id=int(value)) if value.isdigit() else held.none()
+    elif kind == Ban.Kind.EMAIL:
+        held = held.filter(Q(guest_email__iexact=value) | Q(user__email__iexact=value))
+    else:
+        held = held.filter(ip_hash=value)
+    return list(held.order_by("pk").values_list("pk", flat=True))
 
 
 def lift_ban(*, ban_id: int, moderator, reason: str = "") -> Ban:

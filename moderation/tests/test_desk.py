@@ -644,6 +644,57 @@ def test_ban_the_author_of_a_comment(moderator, held, kind, expected):
     assert "for 7 days" in entry.target
 
 
+def test_a_ban_can_reject_the_authors_comments_waiting_for_a_moderator(
+    moderator, held, post
+):
+    # given two more of the author's comments waiting (one in other case), and
+    # another reader's
+    again = post(
+        "Second try: https://cheap-pills.example/again",
+        name="Linker",
+        email="Linker@Example.org",
+    )
+    published = post("An ordinary remark.", name="Linker", email="linker@example.org")
+    other = post(
+        "Mine: https://cheap-pills.example/mine", name="Other", email="o@example.org"
+    )
+    assert {again.state, other.state} == {Comment.State.PENDING}
+
+    # when the author is banned by e-mail, rejecting what waits
+    response = send(
+        moderator,
+        "/admin/moderation/bans/add/",
+        {
+            "comment": held.pk,
+            "kind": "email",
+            "duration": "30d",
+            "reason": "Pill spam",
+            "reject_waiting": "on",
+            "next": DESK,
+        },
+    )
+
+    # then their two waiting comments are rejected with the ban's reason, nothing else
+    assert response.status_code == 302
+    states = {c.pk: c.state for c in Comment.objects.filter(pk__in=[held.pk, again.pk])}
+    assert set(states.values()) == {Comment.State.REMOVED}
+    reviews = Review.objects.filter(comment__in=[held, again])
+    assert {(r.queue, r.decision_reason) for r in reviews} == {
+        ("rejected", "Pill spam")
+    }
+    for untouched in (published, other):
+        before = untouched.state
+        untouched.refresh_from_db()
+        assert untouched.state == before
+    assert list(Action.objects.order_by("pk").values_list("action", flat=True)) == [
+        "ban",
+        "reject",
+        "reject",
+    ]
+    page = moderator.get(DESK)
+    assert "rejected 2 comments waiting for a moderator" in page.content.decode()
+
+
 def test_a_banned_author_can_comment_no_more(moderator, held, post):
     send(
         moderator,
