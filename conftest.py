@@ -45,9 +45,9 @@ POSTGRES_LEG = (
     "newsroom/tests/test_search.py",
 )
 
-# Long tests that need no database start first, beside the rest, so that no worker
-# is left running them alone at the end.
-STARTED_FIRST = ("tests/test_serve.py",)
+# Long tests that need no database, or use it only in a transaction, start first,
+# beside the rest, so that no worker is left running them alone at the end.
+STARTED_FIRST = ("tests/test_serve.py", "moderation/tests/test_labelled.py")
 
 
 def forget_process_memos() -> None:
