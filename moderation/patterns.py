@@ -256,10 +256,19 @@ def _victim_between(hits, subject: Match, predicate: Match) -> bool:
     )
 
 
-def _object_of_harm(hits, subject: Match) -> bool:
+# Words of harm that take no object: a group named after one is not its victim,
+# and "die" is the German article ("die Juden", the Jews).
+_NO_OBJECT = frozenset({"die", "dead", "death"})
+
+
+def _object_of_harm(hits, subject: Match, keys: tuple[str, ...]) -> bool:
     """A group right after a word of harm is its victim, not the subject of
     what follows: in "the mobs lynching Muslims are terrorists" the mobs are."""
-    return any(hit.last_word == subject.first_word - 1 for hit in hits.get(HARM, ()))
+    return any(
+        hit.last_word == subject.first_word - 1
+        and not (hit.first_word == hit.last_word and keys[hit.first_word] in _NO_OBJECT)
+        for hit in hits.get(HARM, ())
+    )
 
 
 def _handles(normalised: Normalised) -> list[Match]:
@@ -392,7 +401,8 @@ def find(
                 and not (
                     rule.victim_markers
                     and (
-                        _victim_between(hits, s, predicate) or _object_of_harm(hits, s)
+                        _victim_between(hits, s, predicate)
+                        or _object_of_harm(hits, s, context.normalised.keys)
                     )
                 )
                 and _joined(context, hits, rule.joined_by, s, predicate)

@@ -326,6 +326,9 @@ def test_the_model_is_loaded_once():
         pytest.param("ye qadiani keeray nahi hain", None, id="negated-after"),
         pytest.param("Kürtler köpek değil, insan.", None, id="turkish-negated-after"),
         pytest.param(
+            "Die Juden kontrollieren die Banken.", "stereotyping", id="german-article"
+        ),
+        pytest.param(
             "Every Muslim is a terrorist in waiting.", "stereotyping", id="stereotype"
         ),
         pytest.param("Not all Muslims are terrorists.", None, id="negated-subject"),
