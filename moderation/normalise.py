@@ -7,7 +7,8 @@ typed backwards after a right-to-left override so that it is displayed forwards.
 `normalise` undoes all of these at once and returns a `Normalised` text:
 
 - `plain`: the text as a reader sees it, in display order: NFKC, accents and other
-  combining marks taken off, invisible and format characters (zero-width spaces,
+  combining marks taken off (not the vowel signs of the scripts of South Asia,
+  which are part of their words), invisible and format characters (zero-width spaces,
   direction controls, the Arabic tatweel) removed, and what a right-to-left
   override displays backwards put the right way round. Quotation marks and
   punctuation stay, for the checks that read context.
@@ -65,6 +66,22 @@ LEET = str.maketrans(
     }
 )
 
+# The vowel signs, viramas and other marks of the scripts of South Asia
+# (Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada,
+# Malayalam, Sinhala: U+0900 to U+0DFF) are part of the word, not accents: "मुल्ले"
+# without them is "मल", and the spacing ones would split "कीड़े" in two. They are
+# kept, in `plain` and in the keys. Only the marks that common spellings write or
+# leave out at will are dropped from the keys: the nukta ("ज़"/"ज"), the
+# candrabindu and the anusvara ("हूँ"/"हूं"/"हू").
+_INDIC_MARKS = "".join(
+    chr(code)
+    for code in range(0x0900, 0x0E00)
+    if unicodedata.category(chr(code)) in ("Mn", "Mc")
+)
+_INDIC_OPTIONAL = str.maketrans(
+    dict.fromkeys("\u0901\u0902\u093c\u0981\u0982\u09bc\u0a02\u0a3c\u0a70\u0abc")
+)
+
 _RLO, _RLE, _PDF = "\u202e", "\u202b", "\u202c"
 # Characters that draw nothing: format characters (category Cf: zero-width
 # spaces and joiners, direction marks and overrides, soft hyphen, BOM), the
@@ -84,13 +101,15 @@ _DROPPED_CATEGORIES = {"Cf", "Mn", "Me", "Cs", "Co"}
 # supplementary blocks from U+1F300, and U+2600 to U+27BF). Each is a word.
 _PICTOGRAPHS = "\u2600-\u27bf\U0001f300-\U0001faff"
 _PICTOGRAPH = re.compile(f"[{_PICTOGRAPHS}]")
+_LETTER = rf"(?:[^\W_]|[{_INDIC_MARKS}])"
 _WORD = re.compile(
     f"[{_PICTOGRAPHS}]|"
-    r"(?:[@$](?=[^\W_]))?"
-    r"(?:[^\W_]+|(?<=[^\W_])(?:[@$!|+]+|[-_.]|\*+)(?=[^\W_]))+"
+    rf"(?:[@$](?={_LETTER}))?"
+    rf"(?:{_LETTER}+|(?:(?<=[^\W_])|(?<=[{_INDIC_MARKS}]))(?:[@$!|+]+|[-_.]|\*+)"
+    rf"(?={_LETTER}))+"
     r"\$*"
 )
-_NOT_ALNUM = re.compile(r"[\W_]+")
+_NOT_ALNUM = re.compile(rf"(?:(?![{_INDIC_MARKS}])[\W_])+")
 _RUN = re.compile(r"(.)\1+")
 _EACH_RUN = re.compile(r"(.)\1*")
 # One-letter words that may stand before a spaced-out word.
@@ -191,7 +210,11 @@ def plain_text(raw: str) -> str:
         c
         for c in decomposed
         if c not in _INVISIBLE
-        and (c in "\n\t" or unicodedata.category(c) not in _DROPPED_CATEGORIES)
+        and (
+            c in "\n\t"
+            or c in _INDIC_MARKS
+            or unicodedata.category(c) not in _DROPPED_CATEGORIES
+        )
     )
 
 
@@ -210,7 +233,7 @@ def word_key(word: str) -> str:
             key = folded
     if any(c.isalpha() for c in key):
         key = key.translate(LEET)
-    return _NOT_ALNUM.sub("", key)
+    return _NOT_ALNUM.sub("", key).translate(_INDIC_OPTIONAL)
 
 
 _STARS = re.compile(r"\*+")

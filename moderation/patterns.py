@@ -45,6 +45,11 @@ REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
     "institutions",
     "victim_markers",
 )
+# Reporting verbs and negations that follow what they report or deny, in
+# subject-object-verb languages: "... को कीड़े कहा" (called them vermin), "...
+# kutte nahi hain", "... köpek değil" (see `is_reported`, `_negated`).
+REPORTING_AFTER, NEGATIONS_AFTER = "reporting_after", "negations_after"
+REPORTING_AFTER_REACH = 4  # words after the predicate, in its sentence
 ADJACENT = 2  # "migrant scum", "Migrants: human garbage" need no joining word
 REPORTING_REACH = 12  # words either side of the predicate, in its sentence
 NEGATION_REACH = 2  # words just before the predicate
@@ -205,6 +210,10 @@ def is_reported(context: Context, hits: dict[str, list[Match]], word: Match) -> 
         context.sentence(hit.first_word) == sentence
         and word.first_word - REPORTING_REACH <= hit.first_word < word.first_word
         for hit in _reporting_words(hits)
+    ) or any(
+        context.sentence(hit.first_word) == sentence
+        and word.last_word < hit.first_word <= word.last_word + REPORTING_AFTER_REACH
+        for hit in hits.get(REPORTING_AFTER, ())
     )
 
 
@@ -219,7 +228,7 @@ def _reported_in_sentence(
     sentence = context.sentence(word.first_word)
     return any(
         context.sentence(hit.first_word) == sentence and not _overlap(hit, word)
-        for hit in _reporting_words(hits)
+        for hit in [*_reporting_words(hits), *hits.get(REPORTING_AFTER, ())]
     )
 
 
@@ -231,6 +240,9 @@ def _negated(hits: dict[str, list[Match]], word: Match) -> bool:
     return any(
         word.first_word - NEGATION_REACH <= hit.last_word < word.first_word
         for hit in hits.get(NEGATIONS, ())
+    ) or any(
+        word.last_word < hit.first_word <= word.last_word + NEGATION_REACH
+        for hit in hits.get(NEGATIONS_AFTER, ())
     )
 
 
@@ -244,10 +256,19 @@ def _victim_between(hits, subject: Match, predicate: Match) -> bool:
     )
 
 
-def _object_of_harm(hits, subject: Match) -> bool:
+# Words of harm that take no object: a group named after one is not its victim,
+# and "die" is the German article ("die Juden", the Jews).
+_NO_OBJECT = frozenset({"die", "dead", "death"})
+
+
+def _object_of_harm(hits, subject: Match, keys: tuple[str, ...]) -> bool:
     """A group right after a word of harm is its victim, not the subject of
     what follows: in "the mobs lynching Muslims are terrorists" the mobs are."""
-    return any(hit.last_word == subject.first_word - 1 for hit in hits.get(HARM, ()))
+    return any(
+        hit.last_word == subject.first_word - 1
+        and not (hit.first_word == hit.last_word and keys[hit.first_word] in _NO_OBJECT)
+        for hit in hits.get(HARM, ())
+    )
 
 
 def _handles(normalised: Normalised) -> list[Match]:
@@ -380,7 +401,8 @@ def find(
                 and not (
                     rule.victim_markers
                     and (
-                        _victim_between(hits, s, predicate) or _object_of_harm(hits, s)
+                        _victim_between(hits, s, predicate)
+                        or _object_of_harm(hits, s, context.normalised.keys)
                     )
                 )
                 and _joined(context, hits, rule.joined_by, s, predicate)

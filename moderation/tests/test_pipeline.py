@@ -317,6 +317,17 @@ def test_the_model_is_loaded_once():
         pytest.param(
             "Yahudi sab se bade dushman hain.", "stereotyping", id="copula-after"
         ),
+        # reporting and negation after the predicate, in subject-object-verb
+        # languages
+        pytest.param("ये मुसलमान कीड़े हैं।", "dehumanising", id="hindi"),
+        pytest.param(
+            "उन्होंने मुसलमानों को कीड़े कहा, यह नफरत है।", None, id="hindi-reported-after"
+        ),
+        pytest.param("ye qadiani keeray nahi hain", None, id="negated-after"),
+        pytest.param("Kürtler köpek değil, insan.", None, id="turkish-negated-after"),
+        pytest.param(
+            "Die Juden kontrollieren die Banken.", "stereotyping", id="german-article"
+        ),
         pytest.param(
             "Every Muslim is a terrorist in waiting.", "stereotyping", id="stereotype"
         ),
