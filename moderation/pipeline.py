@@ -136,6 +136,10 @@ class Submission:
         return self._lists or current_lists()
 
     @cached_property
+    def offensive_score(self) -> float:
+        return offensive.score(self.normalised.plain)
+
+    @cached_property
     def links(self) -> list[linking.Link]:
         return linking.find_links(self.normalised.plain)
 
@@ -360,7 +364,7 @@ def check_repeats(submission: Submission) -> Verdict | None:
 
 def check_offensive(submission: Submission) -> Verdict | None:
     """A high offensive-language score holds (never refuses)."""
-    score = offensive.score(submission.normalised.plain)
+    score = submission.offensive_score
     if score >= setting("MODERATION_OFFENSIVE_HOLD"):
         return Verdict(
             HOLD,
@@ -448,10 +452,50 @@ def check_impersonation(submission: Submission) -> Verdict | None:
     return None
 
 
+# Pattern lists that say who is spoken of or how (the reader, a group, "not",
+# "called them"), not what is said of them: a short comment with only these has
+# nothing for the classifier to go on but its guess.
+_FRAMING_LISTS = frozenset(
+    {
+        "addressees",
+        "targets",
+        "pronouns",
+        "groups",
+        "institutions",
+        "copulas",
+        "copulas_after",
+        "negations",
+        "negations_after",
+        "reporting",
+        "reporting_after",
+        "victim_markers",
+        "exclamations",
+        "totality",
+        "arrivals",
+    }
+)
+# Fewer words than this, and the classifier holds only with something to go on.
+_CLASSIFIER_SHORT = 8
+
+
+def _something_to_go_on(submission: Submission) -> bool:
+    """A word of the lists beyond the framing ones, a somewhat offensive tone,
+    a link, or enough words for the model's guess to mean something."""
+    return (
+        len(submission.normalised.keys) >= _CLASSIFIER_SHORT
+        or any(name not in _FRAMING_LISTS for name in submission.terms)
+        or submission.offensive_score >= 0.5
+        or bool(submission.links)
+    )
+
+
 def check_classifier(submission: Submission) -> Verdict | None:
     """What moderators remove, learnt (classifier.py): from the labelled
     comments shipped with Tribune, then from this site's own decisions too.
-    Holds, never refuses."""
+    Holds, never refuses; a short comment ("Who wrote this?") only when it has
+    something besides the model's guess against it."""
+    if not _something_to_go_on(submission):
+        return None
     score = classifier.score(
         classifier.documents(
             submission.normalised, submission.terms, submission.context

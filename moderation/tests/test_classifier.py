@@ -258,3 +258,28 @@ def test_abuse_at_the_end_of_a_long_comment_is_not_diluted(starter_on):
     # read whole, the same comment would pass
     whole = classifier.document(pipeline.normalise(body))
     assert model.probability([whole]) < hold
+
+
+@pytest.mark.parametrize(
+    ("body", "held"),
+    [
+        pytest.param("Who wrote this?", False, id="short-plain"),
+        pytest.param("Can the author reply to us?", False, id="short-addressing"),
+        pytest.param("Who wrote this, you moron?", True, id="short-insult-word"),
+        pytest.param("Who wrote this? https://example.net/x", True, id="short-link"),
+        pytest.param(
+            "Who wrote this piece and why did nobody check it first?",
+            True,
+            id="long-enough",
+        ),
+    ],
+)
+def test_a_short_comment_is_held_only_with_something_besides_the_guess(
+    monkeypatch, body, held
+):
+    # given a model sure of everything
+    monkeypatch.setattr(classifier, "score", lambda documents: 0.99)
+
+    found = pipeline.check_classifier(pipeline.Submission(body=body))
+
+    assert (found is not None) == held
