@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from discussion import extensions
@@ -272,14 +272,29 @@ def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
 
 def _count_in_standing(identity: str, field: str) -> None:
     """Adds one to a commenter's approved or rejected count, making their record
-    on their first."""
-    if Standing.objects.filter(identity=identity).update(**{field: F(field) + 1}):
-        return
-    try:
-        with transaction.atomic():
-            Standing.objects.create(identity=identity, **{field: 1})
-    except IntegrityError:  # made by a concurrent post or decision
-        Standing.objects.filter(identity=identity).update(**{field: F(field) + 1})
+    on their first: one statement (an upsert, on SQLite and PostgreSQL alike),
+    for it runs inside the posting transaction, under the thread's lock."""
+    if field not in ("approved", "rejected"):
+        raise ValueError(f"no such count: {field}")
+    connection = connections[router.db_for_write(Standing)]
+    table = connection.ops.quote_name(Standing._meta.db_table)
+    first_seen = connection.ops.adapt_datetimefield_value(timezone.now())
+    column = connection.ops.quote_name
+    counted = column(field)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({column('identity')}, approved, rejected,"
+            " trusted, first_seen) VALUES (%s, %s, %s, %s, %s)"
+            f" ON CONFLICT ({column('identity')})"
+            f" DO UPDATE SET {counted} = {table}.{counted} + 1",
+            [
+                identity,
+                int(field == "approved"),
+                int(field == "rejected"),
+                False,
+                first_seen,
+            ],
+        )
 
 
 def comment_visible(comment: Comment) -> None:

@@ -22,15 +22,14 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Q, Value
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts import services as accounts
-from discussion.models import Comment, Thread
+from discussion.models import Comment
 from newsroom.models import ArticlePage, Author, SectionPage
 from newsroom.services import live_article
 
+from . import statements
 from .models import Address, Delivery, Event, Subscription
 
 CONFIRM_SALT = "tribune.subscriptions.confirm"
@@ -493,12 +492,7 @@ def _anyone_to_tell(comment) -> bool:
     one for the address of the comment it answers). It may say yes when in the
     end nobody is told (the only follower is the author): the worker decides
     who is."""
-    # The article's topic from the comment's thread in the same query (the
-    # thread itself is not loaded here).
-    article_topic = Thread.objects.filter(pk=comment.thread_id).values_list(
-        Concat(Value("article:"), Cast("article_id", CharField())), flat=True
-    )
-    wanted = Q(topic__in=article_topic)
+    email = ""
     if comment.parent_id:
         parent = (
             Comment.objects.filter(pk=comment.parent_id)
@@ -510,9 +504,7 @@ def _anyone_to_tell(comment) -> bool:
             email = normalise_address(raw) if raw else ""
         except SubscriptionError:
             email = ""
-        if email:
-            wanted |= Q(topic=REPLIES, address__email=email)
-    return Subscription.objects.active().filter(wanted).exists()
+    return statements.anyone_follows(comment.thread_id, REPLIES, email)
 
 
 # --- new articles (from Wagtail's page_published, see signals.py) ------------------
