@@ -154,6 +154,38 @@ def impersonation_matcher() -> Matcher:
     return _kept("impersonation", _names_version(), build)
 
 
+def claimed_names() -> frozenset[str]:
+    """The skeletons (accounts.names.name_skeleton) of the names a guest's name
+    may not contain: the site's name and every author's and staff member's
+    full name, a one-word name (an alias) of five letters or more, and a full
+    name shortened to an initial ("N. Halvorsen", "Noor H."). See
+    `pipeline.check_name`. Made again like `impersonation_matcher`."""
+    from accounts.names import RESERVED_WORDS, name_skeleton
+
+    reserved = _reserved_names()  # outside `build`: `_kept` holds its lock there
+
+    def build():
+        roles = {word.casefold() for word in RESERVED_WORDS}
+        names: set[str] = set()
+        for name in reserved:
+            words = [name_skeleton(word) for word in name.split()]
+            words = [word for word in words if word]
+            if not words or name.casefold() in roles:
+                continue
+            if len(words) == 1:
+                if len(words[0]) >= 5:
+                    names.add(words[0])
+                continue
+            names.add("".join(words))
+            first, last = words[0], words[-1]
+            names.update(
+                short for short in (first[0] + last, first + last[0]) if len(short) >= 5
+            )
+        return frozenset(names)
+
+    return _kept("claimed_names", _names_version(), build)
+
+
 @cache
 def pattern_lists() -> dict[str, list[str]]:
     """Every term list in data/patterns/, by name (the file's name)."""

@@ -35,11 +35,17 @@ from functools import cached_property
 from django.conf import settings
 from rapidfuzz import fuzz, process
 
-from accounts.names import is_reserved_name
+from accounts.names import is_reserved_name, name_skeleton
 
 from . import classifier, offensive, outside, patterns
 from . import links as linking
-from .lists import Lists, current_lists, impersonation_matcher, people_matcher
+from .lists import (
+    Lists,
+    claimed_names,
+    current_lists,
+    impersonation_matcher,
+    people_matcher,
+)
 from .matching import Match
 from .normalise import Normalised, normalise
 
@@ -165,6 +171,13 @@ def check_name(submission: Submission) -> Verdict | None:
             "That name belongs to the site, one of its authors or its staff. "
             "Please comment under your own name.",
         )
+    if submission.guest and _claims_a_name(name):
+        return Verdict(
+            HOLD,
+            "impersonation",
+            "Your name looks like that of the site, one of its authors or its "
+            "staff. A moderator will check it before your comment appears.",
+        )
     actions = {m.value for m in submission.lists.phrases.find(normalise(name))}
     if REJECT in actions:
         return Verdict(
@@ -177,6 +190,25 @@ def check_name(submission: Submission) -> Verdict | None:
             "A moderator will look at your name before your comment appears.",
         )
     return None
+
+
+_NAME_WORD = re.compile(r"[^\W_]+")
+
+
+def _claims_a_name(name: str) -> bool:
+    """Whether a guest's name has the site's, an author's or staff's in it with
+    something around it ("Tomasz Wierzbicki (author)", "GlobalNews Editorial",
+    "Kestrel (Noor H.)"). Compared word by word on skeletons, so look-alike
+    letters, spacing and punctuation change nothing, and "Noorani" is not
+    "Noor H."."""
+    words = [name_skeleton(word) for word in _NAME_WORD.findall(name)]
+    words = [word for word in words if word]
+    claimed = claimed_names()
+    return any(
+        "".join(words[start:end]) in claimed
+        for start in range(len(words))
+        for end in range(start + 1, min(len(words), start + 4) + 1)
+    )
 
 
 def check_phrases(submission: Submission) -> Verdict | None:

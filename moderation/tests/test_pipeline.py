@@ -112,7 +112,21 @@ def test_a_phrase_without_letters_is_refused_by_the_form():
         pytest.param("Аdmin", (REJECT, "reserved_name"), id="cyrillic-admin"),
         pytest.param("Global News", (REJECT, "reserved_name"), id="site"),
         pytest.param("Kike Lover", (REJECT, "name_language"), id="banned-in-name"),
+        pytest.param(
+            "Tomasz Wierzbicki (author)", (HOLD, "impersonation"), id="author-and-role"
+        ),
+        pytest.param("N. Halvorsen", (HOLD, "impersonation"), id="author-initial"),
+        pytest.param("Noor H.", (HOLD, "impersonation"), id="author-surname-initial"),
+        pytest.param("Kestrel (Noor H.)", (HOLD, "impersonation"), id="alias-and-more"),
+        pytest.param("GlobalNews Editorial", (HOLD, "impersonation"), id="site-joined"),
+        pytest.param(
+            "Sam (Global Nеws team)", (HOLD, "impersonation"), id="site-lookalike"
+        ),
         pytest.param("Noor", None, id="first-name-only"),
+        pytest.param("Noorani", None, id="longer-first-name"),
+        pytest.param("Noor Hussain", None, id="same-first-name"),
+        pytest.param("Halvorsen fan", None, id="surname-only"),
+        pytest.param("ex-moderator", None, id="former-role"),
         pytest.param("Amina", None, id="ordinary"),
     ],
 )
