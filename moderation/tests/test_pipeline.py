@@ -389,6 +389,34 @@ def test_the_model_is_loaded_once():
         pytest.param(
             "a$$hole. That is all for whoever wrote this.", "insult", id="profanity"
         ),
+        pytest.param(
+            "Brenton did nothing wrong.", "glorifying_violence", id="attacker-praised"
+        ),
+        pytest.param(
+            "15/3 was a beautiful day. Someone should beat the high score.",
+            "glorifying_violence",
+            id="attack-by-date",
+        ),
+        pytest.param(
+            "Gujarat 2002 wala treatment chahiye inko",
+            "glorifying_violence",
+            id="attack-by-year-romanised",
+        ),
+        pytest.param(
+            "His fans have called Tarrant a saint, which should frighten us.",
+            None,
+            id="attack-praise-reported",
+        ),
+        pytest.param(
+            "Samuel Paty was right to show his class the cartoons.",
+            None,
+            id="victim-praised",
+        ),
+        pytest.param(
+            "The Christchurch survivors deserved better from the inquiry.",
+            None,
+            id="victims-deserved-better",
+        ),
     ],
 )
 def test_patterns(body, code):
