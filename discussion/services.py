@@ -327,7 +327,7 @@ def post_comment(
             )
             if parent_id is not None:
                 comment.root_id, comment.depth = _replied_to(
-                    parent_id, comment.thread_id
+                    parent_id, comment.thread_id, reader=reader, shown=shown
                 )
             if passage is not None:
                 passage_id = _passage_for(comment.thread_id, passage, revision_id)
@@ -367,13 +367,20 @@ def post_comment(
     return comment
 
 
-def _replied_to(parent_id: int, thread_id: int) -> tuple[int, int]:
-    """The root and depth a reply to `parent_id` gets, or InvalidInput."""
+def _replied_to(
+    parent_id: int, thread_id: int, *, reader: Reader, shown: bool
+) -> tuple[int, int]:
+    """The root and depth a reply to `parent_id` gets, or InvalidInput.
+
+    Only a published comment can be answered, except by its own author with a
+    reply nobody else will see either: a shadow-banned reader, who sees their
+    comments as published, must not learn otherwise by answering one."""
     parent = statements.reply_target(parent_id, thread_id)
     if parent is None:
         raise InvalidInput({"parent_id": "The comment you reply to is not here."})
-    root_id, depth, is_deleted, state = parent
-    if is_deleted or state != Comment.State.PUBLISHED:
+    root_id, depth, is_deleted, state, author_key = parent
+    own_unseen = not shown and author_key == reader.key
+    if is_deleted or (state != Comment.State.PUBLISHED and not own_unseen):
         raise InvalidInput({"parent_id": "That comment can no longer be replied to."})
     return root_id or parent_id, depth + 1
 

@@ -95,10 +95,11 @@ def find_twin(
 
 
 def reply_target(comment_id: int, thread_id: int) -> tuple | None:
-    """(root_id, depth, is_deleted, state) of a comment in the thread, or None."""
+    """(root_id, depth, is_deleted, state, reader_key) of a comment in the
+    thread, or None."""
     _, row = _execute(
         Comment,
-        "SELECT root_id, depth, is_deleted, state FROM {table}"
+        "SELECT root_id, depth, is_deleted, state, reader_key FROM {table}"
         " WHERE id = %s AND thread_id = %s",
         [comment_id, thread_id],
     )

@@ -335,6 +335,32 @@ def test_a_shadow_banned_reader_sees_their_comment_published_and_nobody_else_doe
     assert not Event.objects.filter(kind="comment.visible").exists()
 
 
+def test_a_shadow_banned_reader_can_answer_their_own_comment_and_nobody_sees_it(
+    article,
+):
+    Ban.objects.create(kind="email", value="asher@example.org", shadow=True)
+    author, stranger = api_client(), api_client()
+    first = post_json(author, comments_url(article), {**GOOD, "body": "Hear me"})
+
+    answer = {**GOOD, "body": "And another thing", "parent_id": first.json()["id"]}
+    reply = post_json(author, comments_url(article), answer)
+    # someone else may not answer what they cannot see
+    other = {**answer, "name": "Beth", "email": "beth@example.org"}
+    refused = post_json(stranger, comments_url(article), other)
+
+    assert reply.status_code == 201
+    assert reply.json()["state"] == "published"
+    assert refused.status_code == 400
+    assert "parent_id" in refused.json()["errors"]
+    assert list(Comment.objects.values_list("body_source", "state", "depth")) == [
+        ("Hear me", "hidden", 0),
+        ("And another thing", "hidden", 1),
+    ]
+    assert thread_counts(article) == (0, 0)
+    for name, text in public_views(Client(), article).items():
+        assert "another thing" not in text, name
+
+
 def test_a_trusted_reader_skips_the_holds_but_not_the_refusals(settings, article, post):
     settings.DISCUSSION_MODERATION = "pre"
     Standing.objects.create(identity="e:asher@example.org", trusted=True)
