@@ -207,6 +207,16 @@ def _after_change(article_id: int, *, counted: bool) -> None:
         listings_changed()
 
 
+def recent_bodies(
+    *, after_id: int, since, limit: int, newest_first: bool = False
+) -> list[tuple[int, str]]:
+    """(id, body) of recent comments that are still there, for checks that
+    compare a new comment with them (see `statements.recent_bodies`)."""
+    return statements.recent_bodies(
+        after_id=after_id, since=since, limit=limit, newest_first=newest_first
+    )
+
+
 # --- writes -----------------------------------------------------------------
 # The state a comment is stored in, by what its review said.
 REVIEWED_STATES = {

@@ -138,7 +138,7 @@ def is_newcomer(comment: Comment, standing: Standing | None) -> bool:
 # --- recent comments, for the repeat check ---------------------------------------
 @dataclass
 class _Recent:
-    rows: deque
+    rows: deque  # (id, body), oldest first
     last_id: int = 0
     loaded_at: float = 0.0
 
@@ -151,29 +151,29 @@ def recent_bodies(*, hours: int = 48, limit: int = 500, exclude: int | None = No
     last `hours`): what the repeat check compares a new comment with.
 
     Each process keeps them and, within MODERATION_RECENT_MEMO_SECONDS, asks only
-    for comments newer than the last it saw; after that it reads them afresh."""
+    for comments newer than the last it saw; after that it reads them afresh
+    (and so forgets those that have aged or were deleted)."""
     since = timezone.now() - timedelta(hours=hours)
     fresh = time.monotonic() - _recent.loaded_at < setting(
         "MODERATION_RECENT_MEMO_SECONDS"
     )
-    columns = ("pk", "created_at", "body_source")
-    visible = Comment.objects.filter(created_at__gte=since, is_deleted=False)
     if fresh:
-        new = list(
-            visible.filter(pk__gt=_recent.last_id)
-            .order_by("pk")
-            .values_list(*columns)[:limit]
+        new = discussion.recent_bodies(
+            after_id=_recent.last_id, since=since, limit=limit
         )
         _recent.rows.extend(new)
     else:
-        new = list(visible.order_by("-pk").values_list(*columns)[:limit])[::-1]
+        new = discussion.recent_bodies(
+            after_id=0, since=since, limit=limit, newest_first=True
+        )[::-1]
         _recent.rows = deque(new)
         _recent.loaded_at = time.monotonic()
+        _recent.last_id = 0
     if new:
-        _recent.last_id = max(_recent.last_id if fresh else 0, new[-1][0])
-    while _recent.rows and (len(_recent.rows) > limit or _recent.rows[0][1] < since):
+        _recent.last_id = max(_recent.last_id, new[-1][0])
+    while len(_recent.rows) > limit:
         _recent.rows.popleft()
-    return [body for pk, _, body in reversed(_recent.rows) if pk != exclude]
+    return [body for pk, body in reversed(_recent.rows) if pk != exclude]
 
 
 # --- reviewing a new or edited comment (the discussion's REVIEW_COMMENT hook) ------

@@ -4,6 +4,7 @@ and moderators' decisions, as readers and moderators meet them."""
 from __future__ import annotations
 
 import json
+from collections import deque
 from datetime import timedelta
 
 import pytest
@@ -359,6 +360,27 @@ def test_a_shadow_banned_reader_can_answer_their_own_comment_and_nobody_sees_it(
     assert thread_counts(article) == (0, 0)
     for name, text in public_views(Client(), article).items():
         assert "another thing" not in text, name
+
+
+def test_recent_bodies_are_read_once_then_only_the_new_ones(
+    settings, monkeypatch, post, django_assert_num_queries
+):
+    settings.MODERATION_RECENT_MEMO_SECONDS = 60
+    monkeypatch.setattr(services, "_recent", services._Recent(rows=deque()))
+    first, second = post("First words"), post("Second words")
+    assert services.recent_bodies() == ["Second words", "First words"]
+
+    third = post("Third words")
+    with django_assert_num_queries(1):  # only what is newer than the last seen
+        newest = services.recent_bodies(exclude=third.pk)
+    with django_assert_num_queries(1):
+        latest_two = services.recent_bodies(limit=2)
+
+    assert newest == ["Second words", "First words"]
+    assert latest_two == ["Third words", "Second words"]
+    assert {first.pk, second.pk, third.pk} == set(
+        Comment.objects.values_list("pk", flat=True)
+    )
 
 
 def test_a_trusted_reader_skips_the_holds_but_not_the_refusals(settings, article, post):
