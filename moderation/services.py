@@ -192,6 +192,28 @@ POLICY_REASONS = {
 BANNED_MESSAGE = "You can no longer comment on this site."
 
 
+def _standing_of(identity: str) -> Standing | None:
+    """A commenter's record as every new comment's review reads it (its counts
+    and trust; `first_seen` is loaded if asked for): one written-out
+    statement."""
+    connection = connections[router.db_for_read(Standing)]
+    table = connection.ops.quote_name(Standing._meta.db_table)
+    fields = ("id", "identity", "approved", "rejected", "trusted")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(fields)} FROM {table} WHERE"
+            f" {connection.ops.quote_name('identity')} = %s",
+            [identity],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, identity, approved, rejected, trusted = row
+    return Standing.from_db(
+        connection.alias, fields, (pk, identity, approved, rejected, bool(trusted))
+    )
+
+
 def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
     """The moderation of one new or edited comment (see extensions.Review)."""
     if not setting("MODERATION_ENABLED"):
@@ -205,7 +227,7 @@ def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
     def standing() -> Standing | None:
         """The author's record, asked for only when something depends on it."""
         if not known:
-            known.append(Standing.objects.filter(identity=identity).first())
+            known.append(_standing_of(identity))
         return known[0]
 
     def newcomer() -> bool:
