@@ -116,6 +116,8 @@ def _keyed(trusted: frozenset[str]) -> tuple[tuple[str, str, str], ...]:
     )
 
 
+# Bounded: hosts come from readers. The same hosts come again and again.
+@functools.lru_cache(maxsize=8192)
 def imitated(host: str, trusted: frozenset[str]) -> str | None:
     """The trusted domain that an untrusted `host` imitates, if any.
 
