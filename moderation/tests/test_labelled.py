@@ -13,8 +13,10 @@ The lists and rules were tuned on this set, so it says little about comments
 nobody has seen; heldout.jsonl does that (see the tests below). The other files
 were written later by people who had seen neither the lists nor the rules:
 hate and threats with the sharp politics and reporting that resemble them,
-spam, insults and impostors with ordinary comments in many languages, and the
-comment sections of eight imagined articles. All of them teach the starter
+spam, insults and impostors with ordinary comments in many languages, the
+comment sections of imagined articles, heated reply threads, abuse written to
+slip past a filter (codes, dates, spacing, emoji) beside the research that
+explains it, and comments in twenty languages. All of them teach the starter
 classifier; the last test checks each file with a model that never saw it.
 """
 
@@ -163,5 +165,5 @@ def test_each_file_is_checked_with_a_starter_model_that_never_saw_it(
     # then
     print(rates(results))  # noqa: T201
     stopped, wrongly = stopped_and_wrongly(results)
-    assert stopped >= 0.87, rates(results)
+    assert stopped >= 0.88, rates(results)
     assert wrongly <= 0.05, rates(results)

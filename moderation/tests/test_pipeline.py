@@ -53,6 +53,21 @@ def verdict(check, body="", **fields):
             (FLAG, "quoted_phrase"),
             id="reported",
         ),
+        pytest.param(
+            "Panie Wierzbicki, wiemy gdzie Pan mieszka.",
+            (HOLD, "suspect_phrase"),
+            id="threat-in-polish",
+        ),
+        pytest.param(
+            "تمہارے دفتر کا پتہ ہمیں معلوم ہے",
+            (HOLD, "suspect_phrase"),
+            id="threat-in-urdu",
+        ),
+        pytest.param(
+            'Her inbox is full of "on sait où tu habites" after every piece.',
+            (FLAG, "quoted_phrase"),
+            id="threat-quoted-in-french",
+        ),
         pytest.param("I support Scunthorpe United.", None, id="scunthorpe"),
         pytest.param(
             "Fags are bad for your lungs.", (HOLD, "suspect_phrase"), id="ambiguous"
@@ -406,6 +421,16 @@ def test_the_model_is_loaded_once():
             "His fans have called Tarrant a saint, which should frighten us.",
             None,
             id="attack-praise-reported",
+        ),
+        pytest.param(
+            "You know the story of Samuel Paty. Think before you write again.",
+            "threat",
+            id="fate-named-as-warning",
+        ),
+        pytest.param(
+            "Samuel Paty was murdered in 2020 for teaching a class on free speech.",
+            None,
+            id="fate-reported",
         ),
         pytest.param(
             "Samuel Paty was right to show his class the cartoons.",
