@@ -68,6 +68,10 @@ def verdict(check, body="", **fields):
             (FLAG, "quoted_phrase"),
             id="threat-quoted-in-french",
         ),
+        pytest.param(
+            "מוות לערבים", (REJECT, "banned_phrase"), id="death-to-a-people-hebrew"
+        ),
+        pytest.param("More of this please.", None, id="praise-for-the-article"),
         pytest.param("I support Scunthorpe United.", None, id="scunthorpe"),
         pytest.param(
             "Fags are bad for your lungs.", (HOLD, "suspect_phrase"), id="ambiguous"
