@@ -382,14 +382,17 @@ def _replied_to(
 ) -> tuple[int, int]:
     """The root and depth a reply to `parent_id` gets, or InvalidInput.
 
-    Only a published comment can be answered, except by its own author with a
-    reply nobody else will see either: a shadow-banned reader, who sees their
-    comments as published, must not learn otherwise by answering one."""
+    Only a published comment can be answered, except a hidden one by its own
+    author with a reply nobody else will see either: a shadow-banned reader, who
+    sees their comments as published, must not learn otherwise by answering
+    one. (A comment waiting for a moderator says so to its author.)"""
     parent = statements.reply_target(parent_id, thread_id)
     if parent is None:
         raise InvalidInput({"parent_id": "The comment you reply to is not here."})
     root_id, depth, is_deleted, state, author_key = parent
-    own_unseen = not shown and author_key == reader.key
+    own_unseen = (
+        state == Comment.State.HIDDEN and not shown and author_key == reader.key
+    )
     if is_deleted or (state != Comment.State.PUBLISHED and not own_unseen):
         raise InvalidInput({"parent_id": "That comment can no longer be replied to."})
     return root_id or parent_id, depth + 1
