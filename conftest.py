@@ -45,6 +45,19 @@ POSTGRES_LEG = (
     "newsroom/tests/test_search.py",
 )
 
+# Slow tests in those places whose work does not depend on the engine (training
+# a model, rendering imported pages): they run on SQLite only.
+NOT_ON_POSTGRES = (
+    "moderation/tests/test_classifier.py::test_a_new_site_has_the_starter_model",
+    "moderation/tests/test_classifier.py::test_the_next_process_loads_the_kept",
+    "moderation/tests/test_classifier.py::test_the_direct_arithmetic",
+    "moderation/tests/test_classifier.py::test_trained_on_decisions_the_model_also",
+    "moderation/tests/test_classifier.py::test_a_long_comment",
+    "moderation/tests/test_classifier.py::test_abuse_at_the_end",
+    "moderation/tests/test_classifier.py::test_a_short_comment",
+    "transfer/tests/test_wordpress.py::test_every_imported_theme_unit_test_article",
+)
+
 # Long tests that need no database, or use it only in a transaction, start first,
 # beside the rest, so that no worker is left running them alone at the end.
 STARTED_FIRST = ("tests/test_serve.py", "moderation/tests/test_labelled.py")
@@ -70,7 +83,11 @@ def pytest_collection_modifyitems(config, items):
     rank, first, order = {}, {}, {}
     for n, item in enumerate(items):
         file = item.nodeid.split("::")[0]
-        if file.startswith(POSTGRES_LEG) and uses_database(item):
+        if (
+            file.startswith(POSTGRES_LEG)
+            and not item.nodeid.startswith(NOT_ON_POSTGRES)
+            and uses_database(item)
+        ):
             item.add_marker(pytest.mark.postgres)
         first.setdefault(file, n)
         order[item] = n
