@@ -85,3 +85,31 @@ def test_a_reader_changes_then_takes_back_their_rating_in_place(
     other.wait_for_load_state("networkidle")
     expect(other.locator("#rating input[name=stars]:checked")).to_have_count(0)
     other.context.close()
+
+
+def test_stars_picked_before_the_counts_arrive_are_kept(page, live_server, article):
+    # given the counts come late (a slow connection)
+    held = []
+
+    def hold_the_first_read(route):
+        if route.request.method == "GET" and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/articles/*/rating", hold_the_first_read)
+    page.goto(live_server.url + article.url)
+    section = page.locator("#rating")
+    while not held:
+        page.wait_for_timeout(50)
+
+    # when the reader picks stars, then the counts arrive
+    page.locator("label[for=rating-stars-4]").click()
+    held[0].continue_()
+    page.wait_for_load_state("networkidle")
+
+    # then the stars they picked are still picked, and saving them works
+    expect(page.locator("#rating-stars-4")).to_be_checked()
+    section.get_by_role("button", name="Save rating").click()
+    expect(section.locator("[data-rating-average]")).to_have_text("4.0")
+    assert Rating.objects.get().stars == 4

@@ -67,6 +67,10 @@ function setUp(section) {
   if (!form) return; // the article's own author sees no form
   const url = section.dataset.apiUrl;
   let sent = false; // once the reader has rated here, a late first answer is stale
+  let chosen = false; // stars the reader picked before it came are kept
+  form.addEventListener("change", () => {
+    chosen = true;
+  });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -119,7 +123,11 @@ function setUp(section) {
     .then((answer) => {
       if (!answer || sent) return;
       draw(section, answer);
-      showMine(form, answer.mine);
+      if (chosen) {
+        form.querySelector("[data-rating-remove]").hidden = !answer.mine;
+      } else {
+        showMine(form, answer.mine);
+      }
       if (answer.mine) say(form, `You gave this article ${plural(answer.mine, "star")}.`);
     })
     .catch(() => {
