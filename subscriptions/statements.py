@@ -14,9 +14,10 @@ from .models import Address, Subscription
 
 def anyone_follows(thread_id: int, replies_topic: str, email: str) -> bool:
     """Whether an active subscription (confirmed, not stopped, to a confirmed
-    address) follows the article of thread `thread_id`, or, `email` given, the
-    replies to that address's comments. Each part is answered from an index:
-    the subscriptions' topic, the addresses' e-mail."""
+    address: `SubscriptionQuerySet.active`, written out here) follows the
+    article of thread `thread_id`, or, `email` given, the replies to that
+    address's comments. Each part is answered from an index: the subscriptions'
+    topic, the addresses' e-mail."""
     connection = connections[router.db_for_read(Subscription)]
     quote = connection.ops.quote_name
     subscription = quote(Subscription._meta.db_table)
