@@ -68,6 +68,13 @@ _SEPARATOR = "\x00"
 # The longest passage scored on its own (see `documents`), in characters, and the
 # most passages a comment is read in.
 WINDOW, WINDOWS = 300, 8
+# A name answered by "@" is read as this word, whoever it names (see `mentions`),
+# and is at most this many words long.
+MENTION, MENTION_WORDS = "zzmention", 5
+_AFTER_MENTION = frozenset(")],:;")  # "" (the end) is not in it
+# What `document` makes of a comment, in the name of the starter model: a change
+# to it trains the model again (see `_starter_path`).
+DOCUMENT_VERSION = 4
 
 
 def setting(name: str):
@@ -98,37 +105,82 @@ def labelled_comments(*, leave_out: tuple[str, ...] = ()) -> list[dict]:
 
 
 def _categories(
-    normalised: Normalised, terms: dict[str, list[Match]] | None
+    normalised: Normalised,
+    terms: dict[str, list[Match]] | None,
+    context: patterns.Context | None = None,
 ) -> dict[int, str]:
-    """The words that are terms of the pattern lists, and their lists' names."""
+    """The words that are terms of the pattern lists, and their lists' names;
+    a term inside quotation marks is named as quoted ("zzqvermin"): reporting
+    quotes what it condemns, and the model learns the difference."""
     if terms is None:
         terms = defaultdict(list)
         for match in patterns.terms_matcher().find(normalised):
             terms[match.value].append(match)
+    if context is None and terms:
+        context = patterns.Context(normalised)
     category: dict[int, str] = {}
     for name, matches in terms.items():
         for match in matches:
+            if context.quoted(match.last_word):
+                mark = "zzq"
+            elif patterns.is_negated(terms, match):
+                mark = "zzn"
+            else:
+                mark = "zz"
             for word in range(match.first_word, match.last_word + 1):
-                category.setdefault(word, "zz" + name.replace("_", ""))
+                category.setdefault(word, mark + name.replace("_", ""))
     return category
+
+
+def mentions(normalised: Normalised) -> set[int]:
+    """The words of the names a comment answers by "@" ("@Global News Team",
+    "@Kestrel (Noor Halvorsen)", "@Yael_K"): the word after the sign and the
+    capitalised words that follow it, at most MENTION_WORDS in all. A reader
+    warning others about an impostor names the impostor; the model learns
+    nothing from whom a comment answers, only from what it says."""
+    found: set[int] = set()
+    plain, spans = normalised.plain, normalised.words
+    for index, (start, _) in enumerate(spans):
+        if plain[start] != "@" or index in found:
+            continue
+        found.add(index)
+        for after in range(index + 1, min(index + MENTION_WORDS, len(spans))):
+            gap = plain[spans[after - 1][1] : spans[after][0]]
+            word = plain[spans[after][0] : spans[after][1]]
+            if gap.strip(" ().") or not word[0].isupper():
+                break
+            found.add(after)
+    return found
 
 
 def _document(
     normalised: Normalised, category: dict[int, str], words: range | None = None
 ) -> str:
-    if words is None:
-        plain = normalised.plain
+    whole = words is None
+    if whole:
         words = range(len(normalised.keys))
-    else:
-        plain = normalised.plain[
-            normalised.words[words.start][0] : normalised.words[words[-1]][1]
-        ]
-    named = []
+    if not words:
+        return f"{normalised.plain.replace(_SEPARATOR, ' ')}{_SEPARATOR}"
+    said, named, cut = [], [], mentions(normalised)
+    start = 0 if whole else normalised.words[words.start][0]
     for index in words:
-        if index not in category:
+        if index in cut:
+            if index - 1 not in cut or index == words.start:
+                said.append(normalised.plain[start : normalised.words[index][0]])
+                named.append(MENTION)
+            start = normalised.words[index][1]
+            # and the brackets or comma that close the name
+            while normalised.plain[start : start + 1] in _AFTER_MENTION:
+                start += 1
+        elif index not in category:
             named.append(normalised.keys[index])
         elif category.get(index - 1) != category[index] or not named:
             named.append(category[index])  # a term of several words is one
+    if whole:
+        said.append(normalised.plain[start:])
+    else:
+        said.append(normalised.plain[start : normalised.words[words[-1]][1]])
+    plain = "".join(said)
     return f"{plain.replace(_SEPARATOR, ' ')}{_SEPARATOR}{' '.join(named)}"
 
 
@@ -154,11 +206,11 @@ def documents(
     two, the model would find the abuse in a long comment diluted by the rest;
     the comment scores what its worst passage scores. A very long comment is
     read in at most WINDOWS passages (longer ones), so scoring it stays quick."""
-    category = _categories(normalised, terms)
+    context = context or patterns.Context(normalised)
+    category = _categories(normalised, terms, context)
     count = len(normalised.keys)
     if len(normalised.plain) <= WINDOW or not count:
         return [_document(normalised, category)]
-    context = context or patterns.Context(normalised)
     spans, first = [], 0
     for word in range(1, count + 1):
         if word == count or context.sentence(word) != context.sentence(word - 1):
@@ -355,7 +407,7 @@ def _starter_path() -> Path:
     them trains it again."""
     import sklearn
 
-    digest = hashlib.sha256(sklearn.__version__.encode())
+    digest = hashlib.sha256(f"{sklearn.__version__} {DOCUMENT_VERSION}".encode())
     digest.update(repr(build_model()).encode())
     files = [*LABELLED.glob("*.jsonl"), *(DATA / "patterns").glob("*.txt")]
     for path in sorted(files):

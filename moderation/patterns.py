@@ -34,7 +34,7 @@ TARGETS, ADDRESSEES = "targets", "addressees"
 # A group named right after a word of harm is its victim (see `_object_of_harm`).
 HARM = "harm"
 # A group named right after a negation ("not all Muslims") is not the subject
-# of what follows (see `_negated`).
+# of what follows (see `is_negated`).
 GROUPS = "groups"
 # Copulas after the predicate, in subject-object-verb languages (see `_joined`).
 COPULAS_AFTER = "copulas_after"
@@ -47,7 +47,7 @@ REPORTING, NEGATIONS, INSTITUTIONS, VICTIM_MARKERS = (
 )
 # Reporting verbs and negations that follow what they report or deny, in
 # subject-object-verb languages: "... को कीड़े कहा" (called them vermin), "...
-# kutte nahi hain", "... köpek değil" (see `is_reported`, `_negated`).
+# kutte nahi hain", "... köpek değil" (see `is_reported`, `is_negated`).
 REPORTING_AFTER, NEGATIONS_AFTER = "reporting_after", "negations_after"
 REPORTING_AFTER_REACH = 4  # words after the predicate, in its sentence
 ADJACENT = 2  # "migrant scum", "Migrants: human garbage" need no joining word
@@ -58,6 +58,9 @@ COPULA_REACH = 5  # "are dirty goat herders": words from the copula to the predi
 _QUOTED = re.compile(
     r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}[”“]|„[^“”\n]{1,400}[“”]|«[^»\n]{1,400}»"
     r"|‘[^’\n]{1,400}’|(?<![\w'])'[^'\n]{1,400}'(?![\w'])|「[^」\n]{1,400}」"
+    # Gershayim, typed for quotation marks in Hebrew; inside a word they mark
+    # an abbreviation (צה״ל).
+    r"|(?<!\w)״[^״\n]{1,400}״(?!\w)"
 )
 _SENTENCE_END = re.compile(r"[.!?؟۔;]+(?=\s|$)|\n")
 # Triple parentheses around a name, "(((they)))", the antisemitic "echo" that
@@ -194,7 +197,7 @@ def _reporting_words(hits: dict[str, list[Match]]) -> list[Match]:
     return [
         hit
         for hit in hits.get(REPORTING, ())
-        if not _negated(hits, hit)
+        if not is_negated(hits, hit)
         and not any(_overlap(hit, addressee) for addressee in named)
     ]
 
@@ -232,7 +235,7 @@ def _reported_in_sentence(
     )
 
 
-def _negated(hits: dict[str, list[Match]], word: Match) -> bool:
+def is_negated(hits: dict[str, list[Match]], word: Match) -> bool:
     """A negation just before `word`: the predicate ("are not vermin"), or a
     group as the subject ("not all Muslims are terrorists", "no refugee is a
     criminal"; but "No, you are the idiot" is still an insult, and "they're
@@ -372,7 +375,7 @@ def find(
             # A term that needs no other: a hate code, an expulsion that names
             # its victims ("ship them all back", with `requires = "groups"`).
             for term in hits.get(rule.lists[0], ()):
-                if not _negated(hits, term) and not _reported_in_sentence(
+                if not is_negated(hits, term) and not _reported_in_sentence(
                     context, hits, term
                 ):
                     findings.append(
@@ -406,7 +409,7 @@ def find(
                     )
                 )
                 and _joined(context, hits, rule.joined_by, s, predicate)
-                and not (subject_list == GROUPS and _negated(hits, s))
+                and not (subject_list == GROUPS and is_negated(hits, s))
             ]
             if not near:
                 continue
@@ -419,7 +422,7 @@ def find(
                 for name in others
             ):
                 continue
-            if _negated(hits, predicate) or is_reported(context, hits, predicate):
+            if is_negated(hits, predicate) or is_reported(context, hits, predicate):
                 continue
             findings.append(
                 Finding(rule=rule, words=(near[0].first_word, predicate.last_word))

@@ -283,3 +283,58 @@ def test_a_short_comment_is_held_only_with_something_besides_the_guess(
     found = pipeline.check_classifier(pipeline.Submission(body=body))
 
     assert (found is not None) == held
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        pytest.param(
+            "@Global News Team is this real?? The site never asks for crypto.",
+            "is this real?? the site never asks for crypto.",
+            id="site-name",
+        ),
+        pytest.param(
+            "@Kestrel (Noor Halvorsen) please nobody send money",
+            "please nobody send money",
+            id="alias-and-name",
+        ),
+        pytest.param(
+            "Thanks @Yael_K for the link", "thanks for the link", id="handle-inside"
+        ),
+        pytest.param(
+            "@Dr. Ifeoma Nwosu Doctor, you lecture well",
+            "you lecture well",
+            id="title-and-name",
+        ),
+        pytest.param(
+            "Write to press@example.org please",
+            "write to press@example.org please",
+            id="address-not-a-name",
+        ),
+    ],
+)
+def test_whom_a_reply_answers_is_not_read_by_the_model(body, said):
+    # A reader warning others about an impostor names the impostor: the model
+    # reads what the reply says, and only that it answers someone.
+    text = classifier.document(pipeline.normalise(body))
+
+    assert " ".join(classifier.plain_part(text).split()) == said
+    named = classifier.category_part(text).split()
+    assert named.count(classifier.MENTION) == body.count("@") - ("@ex" in body)
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        pytest.param("Refugees are cockroaches.", "zzvermin", id="said"),
+        pytest.param(
+            'The leaflet called refugees "cockroaches".', "zzqvermin", id="quoted"
+        ),
+        pytest.param("Refugees are not cockroaches.", "zznvermin", id="denied"),
+    ],
+)
+def test_the_model_reads_whether_a_term_is_said_quoted_or_denied(body, named):
+    # Reporting quotes what it condemns: the model learns the difference.
+    text = classifier.document(pipeline.normalise(body))
+
+    assert named in classifier.category_part(text).split()

@@ -71,6 +71,11 @@ def verdict(check, body="", **fields):
         pytest.param(
             "מוות לערבים", (REJECT, "banned_phrase"), id="death-to-a-people-hebrew"
         ),
+        pytest.param(
+            "בהפגנה בצה״ל שמעתי קריאות ״מוות לערבים״ ודיווחתי למשטרה",
+            (FLAG, "quoted_phrase"),
+            id="death-to-a-people-quoted-in-hebrew",
+        ),
         pytest.param("More of this please.", None, id="praise-for-the-article"),
         pytest.param("I support Scunthorpe United.", None, id="scunthorpe"),
         pytest.param(
