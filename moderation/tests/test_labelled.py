@@ -16,9 +16,11 @@ hate and threats with the sharp politics and reporting that resemble them,
 spam, insults and impostors with ordinary comments in many languages, the
 comment sections of imagined articles, heated reply threads, abuse written to
 slip past a filter (codes, dates, spacing, emoji) beside the research that
-explains it, comments in twenty languages, and the comment sections of five
-more articles. All of them teach the starter
-classifier; the last test checks each file with a model that never saw it.
+explains it, comments in twenty languages, the comment sections of five and
+then six more articles, hate and threats in framings no list foresees, and
+comments in twenty more languages that had hardly any rules. All of them teach
+the starter classifier; the last test checks each file with a model that never
+saw it.
 """
 
 from collections import Counter, defaultdict
@@ -154,17 +156,24 @@ def test_each_file_is_checked_with_a_starter_model_that_never_saw_it(
     """What a new site can expect on comments nobody tuned anything on: each
     file of data/labelled/ checked by the whole pipeline, its classifier the
     starter model trained on the other files only."""
-    # given, for each file, a starter model of the others
+    # given, for each file, a starter model of the others (each comment's
+    # document worked out once, not once for every model it teaches)
     settings.MODERATION_CLASSIFIER_STARTER = True
+    files = [labelled_file(path.stem) for path in sorted(LABELLED.glob("*.jsonl"))]
+    taught = [classifier.starter_set(rows) for rows in files]
     results = []
-    for path in sorted(LABELLED.glob("*.jsonl")):
-        others = classifier.labelled_comments(leave_out=(path.stem,))
-        model = classifier.Model(classifier.fit(*classifier.starter_set(others)))
+    for left_out, rows in enumerate(files):
+        texts, labels = [], []
+        for index, (other_texts, other_labels) in enumerate(taught):
+            if index != left_out:
+                texts += other_texts
+                labels += other_labels
+        model = classifier.Model(classifier.fit(texts, labels))
         monkeypatch.setattr(classifier, "_starter", [model])
         # when the file's comments are checked
-        results.extend(verdicts(labelled_file(path.stem)))
+        results.extend(verdicts(rows))
     # then
     print(rates(results))  # noqa: T201
     stopped, wrongly = stopped_and_wrongly(results)
-    assert stopped >= 0.89, rates(results)
+    assert stopped >= 0.90, rates(results)
     assert wrongly <= 0.05, rates(results)
