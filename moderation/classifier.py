@@ -140,6 +140,8 @@ def mentions(normalised: Normalised) -> set[int]:
     nothing from whom a comment answers, only from what it says."""
     found: set[int] = set()
     plain, spans = normalised.plain, normalised.words
+    if "@" not in plain:
+        return found
     for index, (start, _) in enumerate(spans):
         if plain[start] != "@" or index in found:
             continue
@@ -154,14 +156,18 @@ def mentions(normalised: Normalised) -> set[int]:
 
 
 def _document(
-    normalised: Normalised, category: dict[int, str], words: range | None = None
+    normalised: Normalised,
+    category: dict[int, str],
+    words: range | None = None,
+    cut: set[int] | None = None,
 ) -> str:
     whole = words is None
     if whole:
         words = range(len(normalised.keys))
     if not words:
         return f"{normalised.plain.replace(_SEPARATOR, ' ')}{_SEPARATOR}"
-    said, named, cut = [], [], mentions(normalised)
+    said, named = [], []
+    cut = mentions(normalised) if cut is None else cut
     start = 0 if whole else normalised.words[words.start][0]
     for index in words:
         if index in cut:
@@ -226,7 +232,8 @@ def documents(
         else:
             current = range(current.start, span.stop)
     windows.append(current)
-    return [_document(normalised, category, words) for words in windows]
+    cut = mentions(normalised)
+    return [_document(normalised, category, words, cut) for words in windows]
 
 
 def plain_part(document: str) -> str:
