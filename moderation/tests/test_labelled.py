@@ -18,7 +18,9 @@ comment sections of imagined articles, heated reply threads, abuse written to
 slip past a filter (codes, dates, spacing, emoji) beside the research that
 explains it, comments in twenty languages, the comment sections of five and
 then six more articles, hate and threats in framings no list foresees, and
-comments in twenty more languages that had hardly any rules. All of them teach
+comments in twenty more languages that had hardly any rules, and (written after
+the rules for those languages) the comment sections of five more articles and
+comments in thirty languages. All of them teach
 the starter classifier; the last test checks each file with a model that never
 saw it.
 """
