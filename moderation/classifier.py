@@ -30,6 +30,7 @@ import io
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections import defaultdict
@@ -415,7 +416,8 @@ def _starter_path() -> Path:
     import sklearn
 
     digest = hashlib.sha256(f"{sklearn.__version__} {DOCUMENT_VERSION}".encode())
-    digest.update(repr(build_model()).encode())
+    # (the functions it names without where this process keeps them in memory)
+    digest.update(re.sub(r" at 0x[0-9a-fA-F]+", "", repr(build_model())).encode())
     files = [*LABELLED.glob("*.jsonl"), *(DATA / "patterns").glob("*.txt")]
     for path in sorted(files):
         digest.update(path.name.encode() + path.read_bytes())
@@ -433,19 +435,33 @@ def starter() -> Model:
     with _lock:
         if not _starter:
             path = _starter_path()
-            try:
-                pipeline = joblib.load(path)
-            except (FileNotFoundError, EOFError, ValueError):
-                pipeline = fit(*starter_set())
-                path.parent.mkdir(parents=True, exist_ok=True)
-                # Written whole under another name, then renamed: a process
-                # loading it at the same moment never reads half a file.
-                handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-                with os.fdopen(handle, "wb") as out:
-                    joblib.dump(pipeline, out, compress=3)
-                os.replace(temporary, path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # The web workers of a new machine start together: one trains the
+            # model while the others wait for it, then load it.
+            with open(path.with_suffix(".lock"), "a") as lock:
+                _hold(lock)
+                try:
+                    pipeline = joblib.load(path)
+                except (FileNotFoundError, EOFError, ValueError):
+                    pipeline = fit(*starter_set())
+                    # Written whole under another name, then renamed: a process
+                    # loading it at the same moment never reads half a file.
+                    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+                    with os.fdopen(handle, "wb") as out:
+                        joblib.dump(pipeline, out, compress=3)
+                    os.replace(temporary, path)
             _starter.append(Model(pipeline))
     return _starter[0]
+
+
+def _hold(lock) -> None:
+    """An exclusive lock on the open file `lock`, until it is closed (where the
+    system has none, nothing: each process then trains its own)."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    fcntl.flock(lock, fcntl.LOCK_EX)
 
 
 def current() -> Model | None:

@@ -3,7 +3,12 @@ are enough of them, then holding what resembles what moderators removed."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -196,6 +201,56 @@ def test_the_next_process_loads_the_kept_starter_model_without_training(
     assert again is not first
     text = document("these people are vermin and should go back where they came from")
     assert again.probability(text) == pytest.approx(first.probability(text))
+
+
+# A process that trains the starter model on a few comments (quick), noting each
+# time it trains, and pausing so that the other process asks meanwhile.
+_TRAINING_PROCESS = """
+import sys, time
+import django
+django.setup()
+from moderation import classifier
+fit, starter_set = classifier.fit, classifier.starter_set
+few = classifier.labelled_comments()[:60]
+def noted(*args, **kwargs):
+    with open(sys.argv[1], "a") as log:
+        log.write("trained\\n")
+    time.sleep(1)
+    return fit(*args, **kwargs)
+classifier.fit = noted
+classifier.starter_set = lambda rows=None: starter_set(few)
+print(classifier.starter().probability(["x\\x00x"]) >= 0)
+"""
+
+
+def test_web_workers_starting_together_train_the_starter_model_once(tmp_path):
+    # given a new machine: no model kept yet
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "TRIBUNE_VAR_DIR": str(tmp_path / "var"),
+        "MODERATION_MODEL_DIR": str(tmp_path / "models"),
+    }
+    env.pop("DATABASE_URL", None)
+    log = tmp_path / "trained.log"
+
+    # when two processes ask for the starter model at the same moment
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _TRAINING_PROCESS, str(log)],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    answers = [process.communicate(timeout=120)[0].strip() for process in processes]
+
+    # then one trains it, the other waits and loads it, and both have it
+    assert answers == ["True", "True"]
+    assert log.read_text().splitlines() == ["trained"]
+    assert len(list((tmp_path / "models").glob("starter-*.joblib"))) == 1
 
 
 def test_the_direct_arithmetic_gives_scikit_learns_probabilities(starter_on):
