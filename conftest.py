@@ -104,6 +104,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _one_starter_model():
+    """Servers and commands the tests start in processes of their own, each
+    with a var/ folder of its own, load the starter classifier this run keeps
+    rather than each training it again (it is named after what it learnt from,
+    so sharing it is safe)."""
+    os.environ.setdefault("MODERATION_MODEL_DIR", str(settings.MODERATION_MODEL_DIR))
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _own_cache_keys():
     """With Redis, each test process keeps to keys of its own.
 
