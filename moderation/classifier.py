@@ -111,8 +111,9 @@ def _categories(
     context: patterns.Context | None = None,
 ) -> dict[int, str]:
     """The words that are terms of the pattern lists, and their lists' names;
-    a term inside quotation marks is named as quoted ("zzqvermin"): reporting
-    quotes what it condemns, and the model learns the difference."""
+    a term inside quotation marks is named as quoted ("zzqvermin"), one right
+    after a negation as denied ("zznvermin"): reporting quotes or denies what
+    it condemns, and the model learns the difference."""
     if terms is None:
         terms = defaultdict(list)
         for match in patterns.terms_matcher().find(normalised):
