@@ -34,6 +34,7 @@ from moderation.classifier import ABUSIVE, LABELLED
 from moderation.pipeline import FLAG, HOLD, PUBLISH, REJECT, Submission, run_checks
 
 from .fixtures import heldout_comments, labelled_comments, labelled_file
+from .folds import leaving_each_out
 
 LEGITIMATE = {
     "political",
@@ -151,26 +152,57 @@ def test_heldout_comments_written_blind():
     assert unseen_wrongly <= 0.05, rates(results[1::2])
 
 
+def test_a_model_leaving_a_file_out_is_the_one_fit_gives(monkeypatch):
+    # given vectorizers that keep fewer terms than the comments have
+    build = classifier.build_model
+
+    def build_smaller():
+        model = build()
+        for _, vectorizer in model[0].transformer_list:
+            vectorizer.set_params(max_features=3_000)
+        return model
+
+    monkeypatch.setattr(classifier, "build_model", build_smaller)
+    # and three files, and the models that each leave one out
+    names = ("tuned", "heldout", "long-comments")
+    files = [labelled_file(name) for name in names]
+    quick = list(leaving_each_out(files))
+    samples = [row["body"] for row in labelled_file("short-everyday-comments")[:40]]
+    documents = [classifier.document(classifier.normalise(text)) for text in samples]
+    for left_out, model in enumerate(quick):
+        # when the same model is fitted on the other two
+        rows = [row for i, rows in enumerate(files) if i != left_out for row in rows]
+        fitted = classifier.Model(classifier.fit(*classifier.starter_set(rows)))
+        # then both give every comment the same probability, the long way too
+        assert model.direct
+        for (_, quick_part), (_, fitted_part) in zip(
+            model.pipeline[0].transformer_list,
+            fitted.pipeline[0].transformer_list,
+            strict=True,
+        ):
+            assert len(quick_part.vocabulary_) == 3_000
+            assert quick_part.vocabulary_ == fitted_part.vocabulary_
+        for text in documents:
+            assert model.probability([text]) == pytest.approx(
+                fitted.probability([text]), abs=1e-6
+            )
+        assert model.pipeline.predict_proba(documents) == pytest.approx(
+            fitted.pipeline.predict_proba(documents), abs=1e-6
+        )
+
+
 @pytest.mark.usefixtures("newsroom_names")
 def test_each_file_is_checked_with_a_starter_model_that_never_saw_it(
     settings, monkeypatch
 ):
     """What a new site can expect on comments nobody tuned anything on: each
     file of data/labelled/ checked by the whole pipeline, its classifier the
-    starter model trained on the other files only."""
-    # given, for each file, a starter model of the others (each comment's
-    # document worked out once, not once for every model it teaches)
+    starter model trained on the other files only (see folds.py)."""
+    # given, for each file, a starter model of the others
     settings.MODERATION_CLASSIFIER_STARTER = True
     files = [labelled_file(path.stem) for path in sorted(LABELLED.glob("*.jsonl"))]
-    taught = [classifier.starter_set(rows) for rows in files]
     results = []
-    for left_out, rows in enumerate(files):
-        texts, labels = [], []
-        for index, (other_texts, other_labels) in enumerate(taught):
-            if index != left_out:
-                texts += other_texts
-                labels += other_labels
-        model = classifier.Model(classifier.fit(texts, labels))
+    for rows, model in zip(files, leaving_each_out(files), strict=True):
         monkeypatch.setattr(classifier, "_starter", [model])
         # when the file's comments are checked
         results.extend(verdicts(rows))
