@@ -157,7 +157,8 @@ def test_editor_writes_and_publishes_an_article(
     footer = page.get_by_role("navigation", name="Actions (footer)")
     footer.locator("button.w-dropdown__toggle").click()
     footer.locator("button[name='action-publish']").click()
-    page.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
+    # (publishing indexes the article for search inside the request here)
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/$"), timeout=60_000)
 
     article = ArticlePage.objects.get(title=title)
     assert article.live
