@@ -324,6 +324,10 @@ def test_the_model_is_loaded_once():
         pytest.param("Every Shia must be killed.", "incitement", id="modal-harm"),
         pytest.param("I will kill you, author.", "threat", id="threat"),
         pytest.param("You are a pathetic clown.", "insult", id="insult"),
+        pytest.param("Ferme-la, espèce de con.", "insult", id="insult-french"),
+        pytest.param(
+            "jajaja me mataste con ese comentario @Pablo", None, id="spanish-con"
+        ),
         pytest.param("Make money from home, message me on whatsapp", "spam", id="spam"),
         # reporting, criticism and negation pass
         pytest.param('The militia called the Yazidis "vermin".', None, id="quoted"),
