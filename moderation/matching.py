@@ -14,7 +14,7 @@ from typing import Any
 
 import ahocorasick
 
-from .normalise import Normalised, phrase_key
+from .normalise import Normalised, is_cjk_character, phrase_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,8 @@ class Matcher:
 
     `entries` are (phrase, value) pairs; the value comes back with each match.
     A phrase with fewer than two letters or digits once normalised (".*", "!!!",
-    "c++") would match nothing or nearly everything, and is left out.
+    "c++") would match nothing or nearly everything, and is left out; but a
+    Chinese or Japanese character is a word by itself ("在", "in").
     """
 
     def __init__(self, entries: Iterable[tuple[str, Any]]):
@@ -48,7 +49,7 @@ class Matcher:
             counted = False
             for spelling in self._spellings(phrase):
                 key, lengths = phrase_key(spelling)
-                if len(key) <= 3:
+                if len(key) <= 3 and not is_cjk_character(key.strip()):
                     continue
                 counted = True
                 _add(grouped, key, (lengths, value))

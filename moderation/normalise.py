@@ -29,6 +29,12 @@ Unicode name ("rat", "cockroach", "hocho", "pigface" for 🐷): an emoji put nex
 group's name says what a word would, and a list that has "rat" (or "🐀", which is
 normalised the same way) finds both.
 
+Chinese, Japanese and Korean are written without spaces between words (or, in
+Korean, with particles joined to them): each of their characters is a word of its
+own (a Hangul syllable too), so that a phrase of several ("蟑螂") is found
+wherever it stands in a run of them, and a negation or a reporting verb next to
+it is a word apart.
+
 Letters joined by single hyphens, dots, underscores or asterisks are one word
 ("ver-min", "v.e.r.m.i.n"), and three or more one-letter words in a row are read
 as one word too ("v e r m i n"): both are how letters are spaced out to escape a
@@ -101,9 +107,21 @@ _DROPPED_CATEGORIES = {"Cf", "Mn", "Me", "Cs", "Co"}
 # supplementary blocks from U+1F300, and U+2600 to U+27BF). Each is a word.
 _PICTOGRAPHS = "\u2600-\u27bf\U0001f300-\U0001faff"
 _PICTOGRAPH = re.compile(f"[{_PICTOGRAPHS}]")
-_LETTER = rf"(?:[^\W_]|[{_INDIC_MARKS}])"
+# Han characters, kana and Hangul (syllables and jamo): each is a word.
+_CJK = (
+    "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+)
+_CJK_CHARACTER = re.compile(f"[{_CJK}]")
+# A Hangul syllable, as the text has it decomposed (see `plain_text`): an initial,
+# a vowel and perhaps a final consonant, one word.
+_HANGUL_SYLLABLE = (
+    "[\u1100-\u115f\ua960-\ua97f][\u1160-\u11a7\ud7b0-\ud7c6]"
+    "[\u11a8-\u11ff\ud7cb-\ud7fb]?"
+)
+_LETTER = rf"(?:[^\W_{_CJK}]|[{_INDIC_MARKS}])"
 _WORD = re.compile(
-    f"[{_PICTOGRAPHS}]|"
+    f"{_HANGUL_SYLLABLE}|[{_PICTOGRAPHS}{_CJK}]|"
     rf"(?:[@$](?={_LETTER}))?"
     rf"(?:{_LETTER}+|(?:(?<=[^\W_])|(?<=[{_INDIC_MARKS}]))(?:[@$!|+]+|[-_.]|\*+)"
     rf"(?={_LETTER}))+"
@@ -222,6 +240,8 @@ def plain_text(raw: str) -> str:
 @lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """One word (as `_WORD` finds it) folded for comparison, before squeezing."""
+    if _CJK_CHARACTER.match(word):
+        return word  # a character or syllable, never a look-alike of a Latin letter
     if len(word) == 1 and _PICTOGRAPH.match(word):
         return _NOT_ALNUM.sub("", unicodedata.name(word, "").casefold())
     key = word.casefold()
@@ -260,6 +280,17 @@ def squeeze(key: str) -> tuple[str, tuple[int, ...] | None]:
     return "".join(letters), tuple(lengths)
 
 
+def is_cjk_character(key: str) -> bool:
+    """Whether `key` is one Chinese, Japanese or Korean character (a word)."""
+    return len(key) == 1 and bool(_CJK_CHARACTER.match(key))
+
+
+def _spaced_letter(key: str) -> bool:
+    """A one-letter word that may be a letter spaced out from its word (not a
+    Chinese, Japanese or Korean character, which is a word by itself)."""
+    return len(key) == 1 and not is_cjk_character(key)
+
+
 def _join_spaced_letters(
     plain: str, spans: list[tuple[int, int]], keys: list[str]
 ) -> tuple[list[tuple[int, int]], list[str]]:
@@ -273,12 +304,12 @@ def _join_spaced_letters(
         end = index
         while (
             end + 1 < count
-            and len(keys[end]) == 1
-            and len(keys[end + 1]) == 1
+            and _spaced_letter(keys[end])
+            and _spaced_letter(keys[end + 1])
             and _LETTER_GAP.fullmatch(plain, spans[end][1], spans[end + 1][0])
         ):
             end += 1
-        if end - index >= 2 and len(keys[index]) == 1:
+        if end - index >= 2:
             out_spans.append((spans[index][0], spans[end][1]))
             out_keys.append("".join(keys[index : end + 1]))
             if keys[index] in _ONE_LETTER_WORDS and end - index >= 3:

@@ -62,7 +62,12 @@ _QUOTED = re.compile(
     # an abbreviation (צה״ל).
     r"|(?<!\w)״[^״\n]{1,400}״(?!\w)"
 )
-_SENTENCE_END = re.compile(r"[.!?؟۔;]+(?=\s|$)|\n")
+# A sentence ends at a full stop, question or exclamation mark before a space, and
+# in Chinese and Japanese at the ideographic full stop, or at a mark right after
+# a character of theirs ("滚出去!他们"), with no space.
+_SENTENCE_END = re.compile(
+    r"[.!?؟۔;]+(?=\s|$)|[。｡]+|(?<=[\u3040-\u30ff\u3400-\u9fff])[!?;]+|\n"
+)
 # Triple parentheses around a name, "(((they)))", the antisemitic "echo" that
 # marks someone as Jewish: punctuation, which normalising drops, so it is found
 # here in the plain text. Each one found counts as a term of codes.txt.

@@ -86,3 +86,23 @@ def test_ten_thousand_phrases_find_exactly_those_in_the_text():
         assert " ".join(where) == phrases[match.value]
     present = {n for n, phrase in enumerate(phrases) if f" {phrase} " in text}
     assert {match.value for match in found} == present
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "found"),
+    [
+        pytest.param("蟑螂", "他们都是蟑螂，滚出去", True, id="chinese-in-a-run"),
+        pytest.param("出て行け", "在日は日本から出て行け。", True, id="japanese"),
+        pytest.param("짱깨", "짱깨들 다 꺼져라", True, id="korean-with-particle"),
+        pytest.param("다", "달이 밝다", True, id="korean-syllable"),
+        pytest.param("다", "달", False, id="korean-not-inside-a-syllable"),
+        pytest.param("병X", "병X 새끼", True, id="korean-and-latin"),
+        pytest.param("蟑螂", "螳螂是一种昆虫", False, id="chinese-other-word"),
+        pytest.param("在", "病毒在难民营中传播", True, id="chinese-one-character"),
+    ],
+)
+def test_chinese_japanese_and_korean_phrases_are_found_inside_runs(phrase, text, found):
+    # their characters (and Hangul syllables) are words; phrases are found
+    # wherever they stand, but never inside a syllable
+    matches = list(Matcher([(phrase, "x")]).find(normalise(text)))
+    assert bool(matches) is found

@@ -124,3 +124,16 @@ def test_an_emoji_is_a_word_read_as_its_name():
         "emoji",
         "word",
     }
+
+
+def test_chinese_japanese_and_korean_characters_are_words_and_never_joined():
+    # given text in scripts written without spaces between words
+    chinese = normalise("他们都是蟑螂。哈哈哈")
+    korean = normalise("짱깨들 다")
+    # then every character (a Hangul syllable too) is a word, and one-character
+    # words in a row are not read as a spaced-out word
+    assert chinese.keys == ("他", "们", "都", "是", "蟑", "螂", "哈", "哈", "哈")
+    assert len(korean.keys) == 4
+    assert normalise("VPN翻墙").keys == ("vpn", "翻", "墙")
+    # nor are they read as Latin look-alikes
+    assert normalise("丨口").keys == ("丨", "口")

@@ -370,6 +370,18 @@ def test_the_model_is_loaded_once():
         pytest.param(
             "Die Juden kontrollieren die Banken.", "stereotyping", id="german-article"
         ),
+        # Chinese, Japanese and Korean: each character a word
+        pytest.param("穆斯林都是蟑螂", "dehumanising", id="chinese"),
+        pytest.param("穆斯林不是蟑螂", None, id="chinese-negated"),
+        pytest.param("病毒在难民营中传播", None, id="chinese-victim-marker"),
+        pytest.param("记者说那些人把穆斯林称为蟑螂", None, id="chinese-reported"),
+        pytest.param("在日はゴキブリではない", None, id="japanese-negated-after"),
+        pytest.param(
+            "너 어디 사는지 안다. 밤길 조심해라", "threat", id="korean-threat"
+        ),
+        pytest.param(
+            "政府对维吾尔族的政策是种族灭绝，必须制裁。", None, id="chinese-criticism"
+        ),
         pytest.param(
             "Every Muslim is a terrorist in waiting.", "stereotyping", id="stereotype"
         ),
