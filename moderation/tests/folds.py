@@ -1,7 +1,7 @@
-"""Starter models that each leave one file of labelled comments out, fitted
+"""Starter models that each leave some files of labelled comments out, fitted
 quickly (test_labelled.py checks every file with a model that never saw it).
 
-`classifier.fit` on the other files, once per file, would find the n-grams of
+`classifier.fit` on the other files, once per model, would find the n-grams of
 every comment again for each model, which is most of the work. Here they are
 counted once for all the comments; each model's vectorizers then keep what
 scikit-learn's would have kept from its own comments (the terms in at least
@@ -57,8 +57,12 @@ def _fitted(vectorizer, counts, terms, rows: numpy.ndarray):
     return weigh.transform(taught[:, columns])
 
 
-def leaving_each_out(files: list[list[dict]]) -> Iterator[classifier.Model]:
-    """For each of `files` (labelled comments), a starter model of the others."""
+def leaving_out(
+    files: list[list[dict]], groups: int | None = None
+) -> Iterator[tuple[list[int], classifier.Model]]:
+    """The indices of some of `files` (labelled comments) and a starter model of
+    the others, in turn: the files dealt into `groups` (each file alone when
+    None), and every group left out once."""
     texts, labels, owners = [], [], []
     for index, rows in enumerate(files):
         file_texts, file_labels = classifier.starter_set(rows)
@@ -70,8 +74,10 @@ def leaving_each_out(files: list[list[dict]]) -> Iterator[classifier.Model]:
     counted = [
         _counted(vectorizer, texts) for _, vectorizer in template[0].transformer_list
     ]
-    for index in range(len(files)):
-        rows = numpy.where(owners != index)[0]
+    groups = groups or len(files)
+    for group in range(groups):
+        left_out = list(range(group, len(files), groups))
+        rows = numpy.where(~numpy.isin(owners, left_out))[0]
         pipeline = classifier.build_model()
         parts = [
             _fitted(vectorizer, counts, terms, rows)
@@ -80,4 +86,4 @@ def leaving_each_out(files: list[list[dict]]) -> Iterator[classifier.Model]:
             )
         ]
         pipeline[-1].fit(sparse.hstack(parts).tocsr(), labels[rows])
-        yield classifier.Model(pipeline)
+        yield left_out, classifier.Model(pipeline)
