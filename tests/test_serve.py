@@ -131,67 +131,6 @@ def test_serve_runs_web_and_worker_and_stops_on_ctrl_c(tmp_path, migrated):
     assert not group_alive(server.pid)
 
 
-def test_every_worker_sees_a_new_comment_at_once(tmp_path, migrated):
-    """Two gunicorn workers each keep cached pages in memory; a comment posted
-    through one must show on the pages the other serves."""
-    port = free_port()
-    env = server_env(tmp_path, WEB_CONCURRENCY="2", SITE_URL=f"http://127.0.0.1:{port}")
-    env.pop("REDIS_URL", None)
-    migrate(migrated, tmp_path)
-    manage(env, "collectstatic", "--noinput")
-    manage(env, "load_demo_site")
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port)],
-        env=env,
-        cwd=settings.BASE_DIR,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert healthz_status(base) == 200
-        api = base + "/api/v1/articles/"
-        listing = json.load(urllib.request.urlopen(base + "/api/v1/csrf"))
-        assert listing["csrf_token"]
-        # Warm both workers' caches with the article and its comments.
-        home = urllib.request.urlopen(base + "/").read().decode()
-        path = re.search(r'class="front__lead".*?href="([^"]+)"', home, re.S).group(1)
-        article_id = re.search(
-            r'data-article-id="(\d+)"',
-            urllib.request.urlopen(base + path).read().decode(),
-        ).group(1)
-        for _ in range(6):
-            urllib.request.urlopen(base + path).read()
-            urllib.request.urlopen(f"{api}{article_id}/comments").read()
-
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-        token = json.load(opener.open(base + "/api/v1/csrf"))["csrf_token"]
-        request = urllib.request.Request(
-            f"{api}{article_id}/comments",
-            data=json.dumps(
-                {
-                    "body": "Seen by every worker",
-                    "name": "Nadia",
-                    "email": "n@example.org",
-                }
-            ).encode(),
-            headers={"Content-Type": "application/json", "X-CSRFToken": token},
-            method="POST",
-        )
-        assert opener.open(request).status == 201
-
-        for _ in range(8):
-            page = urllib.request.urlopen(base + path).read().decode()
-            comments = json.load(urllib.request.urlopen(f"{api}{article_id}/comments"))
-            assert "Seen by every worker" in page
-            assert "4 Comments" in page
-            assert comments["count"] == 4
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-
 @dataclass
 class DemoServer:
     base: str
@@ -203,10 +142,12 @@ class DemoServer:
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory, migrated):
     """`PORT=… make run` on a fresh clone: no SITE_URL, the demo site loaded, and
-    `manage.py serve` taking its port from the environment."""
+    `manage.py serve` taking its port from the environment; two web workers,
+    each with its own in-memory cache (no Redis)."""
     var_dir = tmp_path_factory.mktemp("var")
     port = free_port()
-    env = server_env(var_dir, WEB_CONCURRENCY="1", PORT=str(port))
+    env = server_env(var_dir, WEB_CONCURRENCY="2", PORT=str(port))
+    env.pop("REDIS_URL", None)
     migrate(migrated, var_dir)
     manage(env, "collectstatic", "--noinput")
     loader_output = manage(env, "load_demo_site")
@@ -301,3 +242,46 @@ def test_past_the_cap_the_414_is_the_sites_own(demo_server):
     assert status == 414
     assert "<h1>That address is too long</h1>" in html
     assert "Global News" in html
+
+
+# Last in the file: it adds a comment to the demo server's lead article.
+def test_every_worker_sees_a_new_comment_at_once(demo_server):
+    """Two gunicorn workers each keep cached pages in memory; a comment posted
+    through one must show on the pages the other serves."""
+    base = demo_server.base
+    api = base + "/api/v1/articles/"
+    listing = json.load(urllib.request.urlopen(base + "/api/v1/csrf"))
+    assert listing["csrf_token"]
+    # Warm both workers' caches with the article and its comments.
+    home = urllib.request.urlopen(base + "/").read().decode()
+    path = re.search(r'class="front__lead".*?href="([^"]+)"', home, re.S).group(1)
+    article_id = re.search(
+        r'data-article-id="(\d+)"',
+        urllib.request.urlopen(base + path).read().decode(),
+    ).group(1)
+    for _ in range(6):
+        urllib.request.urlopen(base + path).read()
+        urllib.request.urlopen(f"{api}{article_id}/comments").read()
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    token = json.load(opener.open(base + "/api/v1/csrf"))["csrf_token"]
+    request = urllib.request.Request(
+        f"{api}{article_id}/comments",
+        data=json.dumps(
+            {
+                "body": "Seen by every worker",
+                "name": "Nadia",
+                "email": "n@example.org",
+            }
+        ).encode(),
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+        method="POST",
+    )
+    assert opener.open(request).status == 201
+
+    for _ in range(8):
+        page = urllib.request.urlopen(base + path).read().decode()
+        comments = json.load(urllib.request.urlopen(f"{api}{article_id}/comments"))
+        assert "Seen by every worker" in page
+        assert "4 Comments" in page
+        assert comments["count"] == 4
