@@ -50,6 +50,7 @@ POSTGRES_LEG = (
 NOT_ON_POSTGRES = (
     "moderation/tests/test_classifier.py::test_a_new_site_has_the_starter_model",
     "moderation/tests/test_classifier.py::test_the_next_process_loads_the_kept",
+    "moderation/tests/test_classifier.py::test_web_workers_starting_together",
     "moderation/tests/test_classifier.py::test_the_direct_arithmetic",
     "moderation/tests/test_classifier.py::test_trained_on_decisions_the_model_also",
     "moderation/tests/test_classifier.py::test_a_long_comment",

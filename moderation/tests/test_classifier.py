@@ -265,10 +265,13 @@ def test_the_direct_arithmetic_gives_scikit_learns_probabilities(starter_on):
 
 
 def test_trained_on_decisions_the_model_also_learns_from_the_labelled_comments(
-    article, starter_on
+    article, starter_on, monkeypatch
 ):
     seen, _ = halves()
     decided(article, seen)
+    # (a sample of the labelled comments, to keep the test quick)
+    sample, starter_set = classifier.labelled_comments()[::6], classifier.starter_set
+    monkeypatch.setattr(classifier, "starter_set", lambda: starter_set(sample))
 
     trained = classifier.train()
 
