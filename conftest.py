@@ -45,9 +45,12 @@ POSTGRES_LEG = (
     "newsroom/tests/test_search.py",
 )
 
-# Slow tests in those places whose work does not depend on the engine (training
-# a model, rendering imported pages): they run on SQLite only.
+# Tests in those places whose work does not depend on the engine (training a
+# model, rendering imported pages, forms and links without JavaScript): they run
+# on SQLite only.
 NOT_ON_POSTGRES = (
+    "discussion/tests/test_pages.py",
+    "ratings/tests/test_pages.py",
     "moderation/tests/test_classifier.py::test_a_new_site_has_the_starter_model",
     "moderation/tests/test_classifier.py::test_the_next_process_loads_the_kept",
     "moderation/tests/test_classifier.py::test_web_workers_starting_together",
