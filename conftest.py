@@ -60,6 +60,7 @@ NOT_ON_POSTGRES = (
     "moderation/tests/test_classifier.py::test_abuse_at_the_end",
     "moderation/tests/test_classifier.py::test_a_short_comment",
     "transfer/tests/test_wordpress.py::test_every_imported_theme_unit_test_article",
+    "transfer/tests/test_wordpress.py::test_every_post_page_and_comment_of_the_theme",
 )
 
 # Long tests that need no database, or use it only in a transaction, start first,
