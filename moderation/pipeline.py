@@ -457,15 +457,27 @@ def _signed_as(signature: str) -> bool:
     return bool(team and is_reserved_name(team.group(1)))
 
 
+# The words of a notice's heading among the claims of impersonation.txt.
+_HEADINGS = frozenset({"note", "notice", "reply", "replies"})
+
+
 def check_impersonation(submission: Submission) -> Verdict | None:
     """A comment that claims to come from the site, an author or staff ("this is
     Noor Halvorsen", "moderator here"), or is signed with such a name."""
     # Only quotation excuses a claim: "I am the author" reported as said is rare,
-    # and reporting words ("propaganda", "said") are common in such claims.
+    # and reporting words ("propaganda", "said") are common in such claims. A
+    # notice's heading ("Editor's note:", "Mod note", "A note from the editors")
+    # claims only where it opens a sentence: readers cite "the last editor's note".
     claims = [
         match
         for match in impersonation_matcher().find(submission.normalised)
         if not submission.context.quoted(match.last_word)
+        and (
+            not _HEADINGS.intersection(
+                submission.normalised.keys[match.first_word : match.last_word + 1]
+            )
+            or submission.context.opens_sentence(match.first_word)
+        )
     ]
     signature = _SIGNATURE.search(submission.normalised.plain.strip())
     signed = bool(

@@ -176,6 +176,18 @@ def test_names(name, expected):
         pytest.param("Noted.\n— Editorial Team", "", HOLD, id="desk"),
         pytest.param("Moderator note: criticism is banned.", "", HOLD, id="note"),
         pytest.param(
+            "Editor's note: send us your address for the prize.",
+            "",
+            HOLD,
+            id="notice-heading",
+        ),
+        pytest.param(
+            "They said in the last editor's note that it stays free.",
+            "",
+            None,
+            id="notice-cited",
+        ),
+        pytest.param(
             "Thanks to the Global News team for this.", "Sam", None, id="team-thanks"
         ),
     ],
