@@ -22,7 +22,9 @@ comments in twenty more languages that had hardly any rules, and (written after
 the rules for those languages) the comment sections of five more articles and
 comments in thirty languages; then hate and threats said obliquely, comments in
 languages round the world, spam with impostors and plain insults, and the
-comment sections of seven more articles. All of them teach
+comment sections of seven more articles; and (written after all of the above)
+readers talking about the site, a breaking-news thread, and comments from South
+Asia and the Middle East. All of them teach
 the starter classifier; the last test checks each file with a model that never
 saw it.
 """
