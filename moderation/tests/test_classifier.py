@@ -15,7 +15,7 @@ from django.utils import timezone
 from discussion.models import Comment, Thread
 from moderation import classifier, pipeline
 from moderation.models import Classifier, Review
-from moderation.tests.fixtures import labelled_comments
+from moderation.tests.fixtures import labelled_comments, labelled_file
 
 pytestmark = pytest.mark.django_db
 
@@ -299,15 +299,17 @@ def test_a_long_comment_is_read_passage_by_passage():
 
 def test_abuse_at_the_end_of_a_long_comment_is_not_diluted(starter_on):
     # given a long, calm comment whose last sentence is abusive
+    # (the first hateful comment under 200 characters of one comment section)
     rows = classifier.labelled_comments()
+    model = classifier.starter()
+    hold = classifier.setting("MODERATION_CLASSIFIER_HOLD")
     calm = " ".join(r["body"] for r in rows if r["label"] == "ordinary_en")[:3000]
     abuse = next(
-        r["body"] for r in rows if r["label"] == "hate" and len(r["body"]) < 200
+        r["body"]
+        for r in labelled_file("comment-sections")
+        if r["label"] == "hate" and len(r["body"]) < 200
     )
     body = f"{calm} {abuse}"
-    model = classifier.starter()
-
-    hold = classifier.setting("MODERATION_CLASSIFIER_HOLD")
     assert model.probability(document(calm)) < hold
 
     # then it scores what its worst passage scores, and is held
