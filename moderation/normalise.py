@@ -107,21 +107,22 @@ _DROPPED_CATEGORIES = {"Cf", "Mn", "Me", "Cs", "Co"}
 # supplementary blocks from U+1F300, and U+2600 to U+27BF). Each is a word.
 _PICTOGRAPHS = "\u2600-\u27bf\U0001f300-\U0001faff"
 _PICTOGRAPH = re.compile(f"[{_PICTOGRAPHS}]")
-# Han characters, kana and Hangul (syllables and jamo): each is a word.
-_CJK = (
+# Han characters, kana and Hangul (syllables and jamo): each is a word. (A class of
+# characters for a regular expression: patterns.py ends sentences with it too.)
+CJK = (
     "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 )
-_CJK_CHARACTER = re.compile(f"[{_CJK}]")
+_CJK_CHARACTER = re.compile(f"[{CJK}]")
 # A Hangul syllable, as the text has it decomposed (see `plain_text`): an initial,
 # a vowel and perhaps a final consonant, one word.
 _HANGUL_SYLLABLE = (
     "[\u1100-\u115f\ua960-\ua97f][\u1160-\u11a7\ud7b0-\ud7c6]"
     "[\u11a8-\u11ff\ud7cb-\ud7fb]?"
 )
-_LETTER = rf"(?:[^\W_{_CJK}]|[{_INDIC_MARKS}])"
+_LETTER = rf"(?:[^\W_{CJK}]|[{_INDIC_MARKS}])"
 _WORD = re.compile(
-    f"{_HANGUL_SYLLABLE}|[{_PICTOGRAPHS}{_CJK}]|"
+    f"{_HANGUL_SYLLABLE}|[{_PICTOGRAPHS}{CJK}]|"
     rf"(?:[@$](?={_LETTER}))?"
     rf"(?:{_LETTER}+|(?:(?<=[^\W_])|(?<=[{_INDIC_MARKS}]))(?:[@$!|+]+|[-_.]|\*+)"
     rf"(?={_LETTER}))+"

@@ -27,7 +27,7 @@ from functools import cache
 
 from .lists import DATA, pattern_lists
 from .matching import Match, Matcher
-from .normalise import Normalised
+from .normalise import CJK, Normalised
 
 # The lists that the names of the site's people join (see `find`).
 TARGETS, ADDRESSEES = "targets", "addressees"
@@ -63,11 +63,9 @@ _QUOTED = re.compile(
     r"|(?<!\w)״[^״\n]{1,400}״(?!\w)"
 )
 # A sentence ends at a full stop, question or exclamation mark before a space, and
-# in Chinese and Japanese at the ideographic full stop, or at a mark right after
-# a character of theirs ("滚出去!他们"), with no space.
-_SENTENCE_END = re.compile(
-    r"[.!?؟۔;]+(?=\s|$)|[。｡]+|(?<=[\u3040-\u30ff\u3400-\u9fff])[!?;]+|\n"
-)
+# in Chinese, Japanese and Korean at the ideographic full stop, or at a mark right
+# after a character of theirs ("滚出去!他们"), with no space.
+_SENTENCE_END = re.compile(rf"[.!?؟۔;]+(?=\s|$)|[。｡]+|(?<=[{CJK}])[!?;]+|\n")
 # Triple parentheses around a name, "(((they)))", the antisemitic "echo" that
 # marks someone as Jewish: punctuation, which normalising drops, so it is found
 # here in the plain text. Each one found counts as a term of codes.txt.
