@@ -79,9 +79,15 @@ WINDOW, WINDOWS = 300, 8
 # and is at most this many words long.
 MENTION, MENTION_WORDS = "zzmention", 5
 _AFTER_MENTION = frozenset(")],:;")  # "" (the end) is not in it
+# Pattern lists of everyday words whose terms the model reads as themselves, not
+# by their list's name: whom a threat names ("she", "her", "the author"), intent and
+# wishes ("will", "going to", "hope"), victim markers ("against") and totality
+# ("all", "every"). Named, each was one word standing for hundreds, seen in most
+# threats, and the model held a reply about someone's cooking for its "she will".
+UNNAMED = frozenset({"targets", "intent", "wishes", "victim_markers", "totality"})
 # What `document` makes of a comment, and which comments the starter model learns
 # from, in the model's name: a change to either trains it again (`_starter_path`).
-DOCUMENT_VERSION = 5
+DOCUMENT_VERSION = 6
 
 
 def setting(name: str):
@@ -116,10 +122,11 @@ def _categories(
     terms: dict[str, list[Match]] | None,
     context: patterns.Context | None = None,
 ) -> dict[int, str]:
-    """The words that are terms of the pattern lists, and their lists' names;
-    a term inside quotation marks is named as quoted ("zzqvermin"), one right
-    after a negation as denied ("zznvermin"): reporting quotes or denies what
-    it condemns, and the model learns the difference."""
+    """The words that are terms of the pattern lists (but UNNAMED's), and their
+    lists' names; a term inside quotation marks is named as quoted
+    ("zzqvermin"), one right after a negation as denied ("zznvermin"):
+    reporting quotes or denies what it condemns, and the model learns the
+    difference."""
     if terms is None:
         terms = defaultdict(list)
         for match in patterns.terms_matcher().find(normalised):
@@ -128,6 +135,8 @@ def _categories(
         context = patterns.Context(normalised)
     category: dict[int, str] = {}
     for name, matches in terms.items():
+        if name in UNNAMED:
+            continue
         for match in matches:
             if context.quoted(match.last_word):
                 mark = "zzq"

@@ -398,3 +398,15 @@ def test_the_model_reads_whether_a_term_is_said_quoted_or_denied(body, named):
     text = classifier.document(pipeline.normalise(body))
 
     assert named in classifier.category_part(text).split()
+
+
+def test_everyday_words_of_the_lists_are_read_as_themselves():
+    # "her", "she" and "all" are in the lists of whom a threat names and of
+    # totality; named by their lists, they stood for most threats.
+    text = classifier.document(
+        pipeline.normalise("Ask her, she knows all the recipes.")
+    )
+
+    named = classifier.category_part(text).split()
+    assert named[:3] == ["ask", "her", "she"]
+    assert "zztargets" not in named and "zztotality" not in named
