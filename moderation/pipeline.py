@@ -459,6 +459,11 @@ def _signed_as(signature: str) -> bool:
 
 # The words of a notice's heading among the claims of impersonation.txt.
 _HEADINGS = frozenset({"note", "notice", "reply", "replies"})
+# Words before a claim that make it a reader's description of someone: "Zoë
+# isn't even the author here", "ask our editor here" (as normalised keys).
+_DESCRIBING = frozenset(
+    {"the", "a", "an", "this", "that", "our", "your", "their", "his", "her", "its"}
+)
 
 
 def check_impersonation(submission: Submission) -> Verdict | None:
@@ -468,14 +473,14 @@ def check_impersonation(submission: Submission) -> Verdict | None:
     # and reporting words ("propaganda", "said") are common in such claims. A
     # notice's heading ("Editor's note:", "Mod note", "A note from the editors")
     # claims only where it opens a sentence: readers cite "the last editor's note".
+    keys = submission.normalised.keys
     claims = [
         match
         for match in impersonation_matcher().find(submission.normalised)
         if not submission.context.quoted(match.last_word)
+        and not (match.first_word and keys[match.first_word - 1] in _DESCRIBING)
         and (
-            not _HEADINGS.intersection(
-                submission.normalised.keys[match.first_word : match.last_word + 1]
-            )
+            not _HEADINGS.intersection(keys[match.first_word : match.last_word + 1])
             or submission.context.opens_sentence(match.first_word)
         )
     ]

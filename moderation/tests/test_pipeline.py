@@ -190,6 +190,13 @@ def test_names(name, expected):
         pytest.param(
             "Thanks to the Global News team for this.", "Sam", None, id="team-thanks"
         ),
+        pytest.param(
+            "She isn't even the author here, read the footer.",
+            "Sam",
+            None,
+            id="role-described",
+        ),
+        pytest.param("Hi all, author here: thanks.", "Sam", HOLD, id="role-greeting"),
     ],
 )
 @pytest.mark.usefixtures("newsroom_names")
