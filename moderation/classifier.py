@@ -80,11 +80,14 @@ WINDOW, WINDOWS = 300, 8
 MENTION, MENTION_WORDS = "zzmention", 5
 _AFTER_MENTION = frozenset(")],:;")  # "" (the end) is not in it
 # Pattern lists of everyday words whose terms the model reads as themselves, not
-# by their list's name: whom a threat names ("she", "her", "the author"), intent and
-# wishes ("will", "going to", "hope"), victim markers ("against") and totality
-# ("all", "every"). Named, each was one word standing for hundreds, seen in most
-# threats, and the model held a reply about someone's cooking for its "she will".
-UNNAMED = frozenset({"targets", "intent", "wishes", "victim_markers", "totality"})
+# by their list's name: whom a threat names ("she", "her", "the author"),
+# intent and wishes ("will", "going to", "hope"), victim markers ("against"),
+# totality ("all", "every") and what phishing asks ("send", "share"). Named,
+# each was one word standing for hundreds, seen in most threats, and the model
+# held a reply about someone's cooking for its "she will".
+UNNAMED = frozenset(
+    {"targets", "intent", "wishes", "victim_markers", "totality", "requests"}
+)
 # What `document` makes of a comment, and which comments the starter model learns
 # from, in the model's name: a change to either trains it again (`_starter_path`).
 DOCUMENT_VERSION = 6

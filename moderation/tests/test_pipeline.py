@@ -486,6 +486,24 @@ def test_the_model_is_loaded_once():
             None,
             id="victims-deserved-better",
         ),
+        pytest.param(
+            "Your account is flagged. Reply with the password of your email.",
+            "phishing",
+            id="password-asked",
+        ),
+        pytest.param(
+            "Never share your password with anyone who comments here.",
+            None,
+            id="password-warning",
+        ),
+        pytest.param(
+            "Someone above asks people to confirm their passwords. Fake.",
+            None,
+            id="phishing-reported",
+        ),
+        pytest.param(
+            "Did you change your password after the breach?", None, id="password-talk"
+        ),
     ],
 )
 def test_patterns(body, code):
