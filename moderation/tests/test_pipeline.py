@@ -487,6 +487,19 @@ def test_the_model_is_loaded_once():
             id="victims-deserved-better",
         ),
         pytest.param(
+            "The people running these NGOs will be first against the wall.",
+            "threat",
+            id="veiled-reckoning",
+        ),
+        pytest.param(
+            "Orwell wrote that intellectuals would be first against the wall.",
+            None,
+            id="veiled-reckoning-reported",
+        ),
+        pytest.param(
+            "تم لوگ ہماری نظر میں ہو، بس انتظار کرو۔", "threat", id="in-our-sights-urdu"
+        ),
+        pytest.param(
             "Your account is flagged. Reply with the password of your email.",
             "phishing",
             id="password-asked",
