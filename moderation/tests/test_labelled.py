@@ -24,7 +24,8 @@ comments in thirty languages; then hate and threats said obliquely, comments in
 languages round the world, spam with impostors and plain insults, and the
 comment sections of seven more articles; and (written after all of the above)
 readers talking about the site, a breaking-news thread, and comments from South
-Asia and the Middle East. All of them teach
+Asia and the Middle East; then every class of the site once more in new words,
+and the comment sections of four articles on a busy day. All of them teach
 the starter classifier; the last test checks each file with a model that never
 saw it.
 """
