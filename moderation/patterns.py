@@ -57,7 +57,11 @@ COPULA_REACH = 5  # "are dirty goat herders": words from the copula to the predi
 
 _QUOTED = re.compile(
     r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}[”“]|„[^“”\n]{1,400}[“”]|«[^»\n]{1,400}»"
-    r"|‘[^’\n]{1,400}’|(?<![\w'])'[^'\n]{1,400}'(?![\w'])|「[^」\n]{1,400}」"
+    r"|「[^」\n]{1,400}」"
+    # Single quotation marks, with the apostrophes of the words inside them
+    # ('six million wasn't enough', ‘wasn’t’).
+    r"|‘(?:[^’\n]|(?<=\w)’(?=\w)){1,400}’"
+    r"|(?<![\w'])'(?:[^'\n]|(?<=\w)'(?=\w)){1,400}'(?![\w'])"
     # Gershayim, typed for quotation marks in Hebrew; inside a word they mark
     # an abbreviation (צה״ל).
     r"|(?<!\w)״[^״\n]{1,400}״(?!\w)"

@@ -76,6 +76,21 @@ def verdict(check, body="", **fields):
             (FLAG, "quoted_phrase"),
             id="death-to-a-people-quoted-in-hebrew",
         ),
+        pytest.param(
+            "A researcher explained 'six million wasn't enough' as a code.",
+            (FLAG, "quoted_phrase"),
+            id="quoted-with-an-apostrophe-inside",
+        ),
+        pytest.param(
+            "The poster said ‘six million wasn’t enough’ in red.",
+            (FLAG, "quoted_phrase"),
+            id="curly-quoted-with-an-apostrophe-inside",
+        ),
+        pytest.param(
+            "six million wasn't enough, they'll 'learn'",
+            (REJECT, "banned_phrase"),
+            id="said-with-a-quoted-word-after",
+        ),
         pytest.param("More of this please.", None, id="praise-for-the-article"),
         pytest.param("I support Scunthorpe United.", None, id="scunthorpe"),
         pytest.param(
