@@ -227,7 +227,7 @@ def is_reported(context: Context, hits: dict[str, list[Match]], word: Match) -> 
     )
 
 
-def _reported_in_sentence(
+def reported_in_sentence(
     context: Context, hits: dict[str, list[Match]], word: Match
 ) -> bool:
     """Like `is_reported`, with a reporting word anywhere in the sentence: a
@@ -382,7 +382,7 @@ def find(
             # A term that needs no other: a hate code, an expulsion that names
             # its victims ("ship them all back", with `requires = "groups"`).
             for term in hits.get(rule.lists[0], ()):
-                if not is_negated(hits, term) and not _reported_in_sentence(
+                if not is_negated(hits, term) and not reported_in_sentence(
                     context, hits, term
                 ):
                     findings.append(

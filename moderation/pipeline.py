@@ -156,6 +156,11 @@ class Submission:
     def reported(self, match: Match) -> bool:
         return patterns.is_reported(self.context, self.terms, match)
 
+    def explained(self, match: Match) -> bool:
+        """A reporting word anywhere in the match's sentence ("the 1488 tattoo
+        refers to Heil Hitler")."""
+        return patterns.reported_in_sentence(self.context, self.terms, match)
+
 
 # --- the checks ---------------------------------------------------------------------
 def check_name(submission: Submission) -> Verdict | None:
@@ -213,10 +218,17 @@ def _claims_a_name(name: str) -> bool:
 
 def check_phrases(submission: Submission) -> Verdict | None:
     """Banned phrases refuse, suspect ones hold; quoted or reported, either only
-    flags."""
+    flags. A banned phrase with a reporting word after it in its sentence ("the
+    1488 tattoo refers to…") is held instead: an explanation, or abuse with
+    "racist" in it, for a moderator to tell apart."""
     actions = set()
     for match in submission.lists.phrases.find(submission.normalised):
-        actions.add(FLAG if submission.reported(match) else match.value)
+        if submission.reported(match):
+            actions.add(FLAG)
+        elif match.value == REJECT and submission.explained(match):
+            actions.add(HOLD)
+        else:
+            actions.add(match.value)
     if REJECT in actions:
         return Verdict(
             REJECT,

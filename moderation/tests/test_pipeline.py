@@ -91,6 +91,11 @@ def verdict(check, body="", **fields):
             (REJECT, "banned_phrase"),
             id="said-with-a-quoted-word-after",
         ),
+        pytest.param(
+            "The 1488 tattoo on the attacker refers to a neo-Nazi slogan.",
+            (HOLD, "suspect_phrase"),
+            id="banned-code-explained-after",
+        ),
         pytest.param("More of this please.", None, id="praise-for-the-article"),
         pytest.param("I support Scunthorpe United.", None, id="scunthorpe"),
         pytest.param(
