@@ -25,7 +25,9 @@ languages round the world, spam with impostors and plain insults, and the
 comment sections of seven more articles; and (written after all of the above)
 readers talking about the site, a breaking-news thread, and comments from South
 Asia and the Middle East; then every class of the site once more in new words,
-and the comment sections of four articles on a busy day. All of them teach
+and the comment sections of four articles on a busy day; then the comments
+under two articles on blasphemy and converts, and short comments with the slang
+of games, sport and money. All of them teach
 the starter classifier; the last test checks each file with a model that never
 saw it.
 """
