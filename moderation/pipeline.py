@@ -472,9 +472,10 @@ def _signed_as(signature: str) -> bool:
 # The words of a notice's heading among the claims of impersonation.txt.
 _HEADINGS = frozenset({"note", "notice", "reply", "replies"})
 # Words before a claim that make it a reader's description of someone: "Zoë
-# isn't even the author here", "ask our editor here" (as normalised keys).
+# isn't even the author here", "ask our editor here" (as normalised keys). Not
+# "a": "just a moderator here" is how an impostor begins too.
 _DESCRIBING = frozenset(
-    {"the", "a", "an", "this", "that", "our", "your", "their", "his", "her", "its"}
+    {"the", "this", "that", "our", "your", "their", "his", "her", "its"}
 )
 
 

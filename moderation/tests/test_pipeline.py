@@ -217,6 +217,9 @@ def test_names(name, expected):
             id="role-described",
         ),
         pytest.param("Hi all, author here: thanks.", "Sam", HOLD, id="role-greeting"),
+        pytest.param(
+            "Just a moderator here: send us your login.", "Sam", HOLD, id="role-modest"
+        ),
     ],
 )
 @pytest.mark.usefixtures("newsroom_names")
