@@ -20,6 +20,8 @@ has something to find), and a 300-character comment.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
 import os
 import random
 import statistics
@@ -66,6 +68,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--phrases", type=int, default=10_000)
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="also write a cProfile of the timed checks (pstats format) to FILE",
+    )
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="tribune-moderation-bench-")
@@ -114,6 +121,7 @@ def main() -> None:
     # none is a near copy of the comments timed.
     recent = [comment("short", rng)[::-1] for _ in range(200)]
     checks = [check for check in CHECKS if check is not check_outside]
+    profiler = cProfile.Profile() if args.profile else None
     out = sys.stdout
     out.write(
         f"phrases: {lists.phrases.size:,}  model loaded in {loaded:.2f} s  "
@@ -130,7 +138,8 @@ def main() -> None:
         for n, body in enumerate(bodies):
             submission = Submission(body=body, name="Amina", recent_bodies=recent)
             started = time.perf_counter()
-            outcome = run_checks(submission, checks)
+            with profiler if profiler and n >= 10 else contextlib.nullcontext():
+                outcome = run_checks(submission, checks)
             if n >= 10:  # the first few warm up Python's own caches
                 times.append((time.perf_counter() - started) * 1000)
         times.sort()
@@ -139,6 +148,8 @@ def main() -> None:
         out.write(
             f"{label:34} {p50:7.2f} {p99:7.2f} {times[-1]:7.2f}  {outcome.verdict}\n"
         )
+    if profiler:
+        profiler.dump_stats(args.profile)
 
 
 if __name__ == "__main__":
