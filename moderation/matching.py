@@ -27,6 +27,31 @@ class Match:
     last_word: int
 
 
+# The letters a term needs before or after its "*" to match words it begins or
+# ends: fewer would match too many words.
+OPEN_STEM = 4
+
+
+def _open_ends(spelling: str, key: str) -> tuple[bool, bool]:
+    """Whether a term is open at its start ("*ذبح": any word ending so) or at
+    its end ("kızınız*": any word beginning so), by a "*" written there: words of
+    languages that add to them ("kızınızın", "ونذبح"), without a rule for each
+    ending. The stem, the letters next to the "*", must be long enough."""
+    words = key.split()
+    text = spelling.strip()
+    return (
+        text.startswith("*") and len(words[0]) >= OPEN_STEM,
+        text.endswith("*") and len(words[-1]) >= OPEN_STEM,
+    )
+
+
+def _opened(key, lengths, open_start: bool, open_end: bool, value):
+    """A key and its entry, without the space that closes a word on an open
+    end, so that the automaton finds it inside longer words."""
+    start, end = int(open_start), len(key) - int(open_end)
+    return key[start:end], (tuple(lengths[start:end]), value)
+
+
 def _add(grouped: dict[str, list], key: str, entry: tuple) -> None:
     entries = grouped.setdefault(key, [])
     if entry not in entries:
@@ -51,8 +76,9 @@ class Matcher:
                 key, lengths = phrase_key(spelling)
                 if len(key) <= 3 and not is_cjk_character(key.strip()):
                     continue
+                open_start, open_end = _open_ends(spelling, key)
                 counted = True
-                _add(grouped, key, (lengths, value))
+                _add(grouped, *_opened(key, lengths, open_start, open_end, value))
                 if 1 < key.count(" ") - 1 <= 2:
                     # A phrase of two or three words also matches them written as
                     # one ("so called" and "socalled", "sub human" and "subhuman").
@@ -60,14 +86,17 @@ class Matcher:
                     runs = tuple(
                         n for n, c in zip(lengths, key, strict=True) if c != " "
                     )
-                    _add(grouped, joined, ((1, *runs, 1), value))
+                    _add(
+                        grouped,
+                        *_opened(joined, (1, *runs, 1), open_start, open_end, value),
+                    )
             self.size += counted
         # One-word phrases with one or two letters in a row hidden ("v*rmin",
         # "f**k"), looked up whole: words with asterisks are few.
         self._masked: dict[str, list[Any]] = {}
         for key, values in grouped.items():
             word = key.strip()
-            if " " in word or len(word) < 4:
+            if " " in word or len(word) < 4 or word != key[1:-1]:
                 continue
             for start in range(len(word)):
                 for hidden in (1, 2):
