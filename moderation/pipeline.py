@@ -487,11 +487,16 @@ def check_impersonation(submission: Submission) -> Verdict | None:
     # notice's heading ("Editor's note:", "Mod note", "A note from the editors")
     # claims only where it opens a sentence: readers cite "the last editor's note".
     keys = submission.normalised.keys
+    # A name answered by "@" is the one spoken to ("@Global News Moderation
+    # Team, don't click that link"), if the claim is all in it: "@Amina I am the
+    # author" still claims.
+    mentioned = classifier.mentions(submission.normalised)
     claims = [
         match
         for match in impersonation_matcher().find(submission.normalised)
         if not submission.context.quoted(match.last_word)
         and not (match.first_word and keys[match.first_word - 1] in _DESCRIBING)
+        and not mentioned.issuperset(range(match.first_word, match.last_word + 1))
         and (
             not _HEADINGS.intersection(keys[match.first_word : match.last_word + 1])
             or submission.context.opens_sentence(match.first_word)

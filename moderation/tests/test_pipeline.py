@@ -220,6 +220,30 @@ def test_names(name, expected):
         pytest.param(
             "Just a moderator here: send us your login.", "Sam", HOLD, id="role-modest"
         ),
+        pytest.param(
+            "Global News Moderator: we have removed comments by Indian readers.",
+            "Sam",
+            HOLD,
+            id="notice-headed-by-the-site",
+        ),
+        pytest.param(
+            "Moderation team: criticism of the army breaks the rules now.",
+            "Sam",
+            HOLD,
+            id="notice-headed-by-the-team",
+        ),
+        pytest.param(
+            "@Global News Moderation Team don't click that link, it's phishing.",
+            "Sam",
+            None,
+            id="team-answered",
+        ),
+        pytest.param(
+            "@Amina I am the author of this piece, email me.",
+            "Sam",
+            HOLD,
+            id="claim-after-answering",
+        ),
     ],
 )
 @pytest.mark.usefixtures("newsroom_names")
@@ -540,6 +564,24 @@ def test_the_model_is_loaded_once():
         pytest.param(
             "Did you change your password after the breach?", None, id="password-talk"
         ),
+        pytest.param(
+            "Ayşe hanım, kızınızın okulunu biliyoruz. Yazmaya devam edersen görürsün.",
+            "threat",
+            id="veiled-turkish",
+        ),
+        pytest.param(
+            "Ayşe hanım, kızınızın okulundaki tiyatroyu ben de izledim, çok güzeldi.",
+            None,
+            id="school-turkish",
+        ),
+        pytest.param("Номер вашей машины мы записали, Марина.", "threat", id="plate-russian"),
+        pytest.param(
+            "В Чечне люди просто пропадают, пишет правозащитный центр.",
+            None,
+            id="disappearances-reported-russian",
+        ),
+        pytest.param("يا أستاذ، الدنيا صغيرة والحوادث بتحصل.", "threat", id="veiled-levantine"),
+        pytest.param("خانم رضایی، عکس‌تان روی میز ماست.", "threat", id="photo-persian"),
     ],
 )
 def test_patterns(body, code):
