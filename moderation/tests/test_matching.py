@@ -111,7 +111,9 @@ def test_chinese_japanese_and_korean_phrases_are_found_inside_runs(phrase, text,
 @pytest.mark.parametrize(
     ("phrase", "text", "words"),
     [
-        pytest.param("kızınız*", "Zoë hanım, kızınızın okulu", (2, 2), id="stem-ending"),
+        pytest.param(
+            "kızınız*", "Zoë hanım, kızınızın okulu", (2, 2), id="stem-ending"
+        ),
         pytest.param("kızınız*", "kızınız", (0, 0), id="stem-alone"),
         pytest.param("*نذبح", "سنحرق بيوتكم ونذبح رجالكم", (2, 2), id="stem-beginning"),
         pytest.param("sub human*", "they are subhumanoid", (2, 2), id="joined-stem"),
@@ -125,6 +127,4 @@ def test_a_star_opens_a_term_to_words_it_begins_or_ends(phrase, text, words):
     # a list term with "*" at its end (or start) matches words that begin (or
     # end) with it, for languages that add endings; the stem needs four letters
     matches = list(Matcher([(phrase, "x")]).find(normalise(text)))
-    assert [(m.first_word, m.last_word) for m in matches] == (
-        [words] if words else []
-    )
+    assert [(m.first_word, m.last_word) for m in matches] == ([words] if words else [])

@@ -574,13 +574,17 @@ def test_the_model_is_loaded_once():
             None,
             id="school-turkish",
         ),
-        pytest.param("Номер вашей машины мы записали, Марина.", "threat", id="plate-russian"),
+        pytest.param(
+            "Номер вашей машины мы записали, Марина.", "threat", id="plate-russian"
+        ),
         pytest.param(
             "В Чечне люди просто пропадают, пишет правозащитный центр.",
             None,
             id="disappearances-reported-russian",
         ),
-        pytest.param("يا أستاذ، الدنيا صغيرة والحوادث بتحصل.", "threat", id="veiled-levantine"),
+        pytest.param(
+            "يا أستاذ، الدنيا صغيرة والحوادث بتحصل.", "threat", id="veiled-levantine"
+        ),
         pytest.param("خانم رضایی، عکس‌تان روی میز ماست.", "threat", id="photo-persian"),
     ],
 )
