@@ -565,6 +565,22 @@ def test_the_model_is_loaded_once():
             "Did you change your password after the breach?", None, id="password-talk"
         ),
         pytest.param(
+            "اللاجئين زي الصراصير في كل حتة", "dehumanising", id="article-written-on"
+        ),
+        pytest.param(
+            "الصراصير في مخيم اللاجئين مشكلة صحية", None, id="vermin-in-the-camp-arabic"
+        ),
+        pytest.param(
+            "Kaum Ahmadiyah itu penyakit bangsa ini.",
+            "dehumanising",
+            id="disease-indonesian",
+        ),
+        pytest.param(
+            "Pengungsi Rohingya terkena penyakit kulit di kamp.",
+            None,
+            id="illness-indonesian",
+        ),
+        pytest.param(
             "Ayşe hanım, kızınızın okulunu biliyoruz. Yazmaya devam edersen görürsün.",
             "threat",
             id="veiled-turkish",
