@@ -155,13 +155,25 @@ def terms_matcher() -> Matcher:
     return Matcher(entries)
 
 
+# A translation in brackets right after a quotation: "'agla number tumhara'
+# (you're next)".
+_GLOSS = re.compile(r"\s*\([^()\n]{1,400}\)")
+
+
+def _with_gloss(plain: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A quotation's span, with the translation given right after it: readers
+    who quote a threat in its language put it into the site's."""
+    gloss = _GLOSS.match(plain, span[1])
+    return (span[0], gloss.end()) if gloss else span
+
+
 class Context:
     """Where the quotations and sentences of a normalised text are."""
 
     def __init__(self, normalised: Normalised):
         self.normalised = normalised
         plain = normalised.plain
-        self._quotes = [found.span() for found in _QUOTED.finditer(plain)]
+        self._quotes = [_with_gloss(plain, q.span()) for q in _QUOTED.finditer(plain)]
         ends = [found.end() for found in _SENTENCE_END.finditer(plain)]
         word_starts = [start for start, _ in normalised.words]
         self._sentence = [bisect.bisect_right(ends, start) for start in word_starts]

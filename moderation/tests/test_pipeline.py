@@ -581,6 +581,40 @@ def test_the_model_is_loaded_once():
             id="illness-indonesian",
         ),
         pytest.param(
+            "A note on our gate: 'Gereja ini akan dibakar' (this church will be "
+            "burned). We told the police.",
+            None,
+            id="threat-quoted-with-its-translation",
+        ),
+        pytest.param(
+            "The page shared a cartoon showing Rohingya as rats in a boat.",
+            None,
+            id="cartoon-described",
+        ),
+        pytest.param(
+            "Die Umvolkung läuft seit Jahrzehnten.", "hate_code", id="umvolkung"
+        ),
+        pytest.param(
+            "The party speaks of 'Umvolkung', a term from the Nazi era.",
+            None,
+            id="umvolkung-reported",
+        ),
+        pytest.param(
+            "What do you call 100 Moroccans at the bottom of the sea? A good start.",
+            "incitement",
+            id="drowning-joke",
+        ),
+        pytest.param(
+            "The treaty is a good start, but the refugees need more.",
+            None,
+            id="a-good-start",
+        ),
+        pytest.param(
+            "Cameras can be broken, and so can people. Stop meddling.",
+            "threat",
+            id="so-can-people",
+        ),
+        pytest.param(
             "Ayşe hanım, kızınızın okulunu biliyoruz. Yazmaya devam edersen görürsün.",
             "threat",
             id="veiled-turkish",
