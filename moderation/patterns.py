@@ -414,10 +414,14 @@ def find(
         for predicate in hits.get(predicate_list, ()):
             if rule.opens_sentence and not context.opens_sentence(predicate.first_word):
                 continue
+            # A rule's words are all said or all quoted: "after the killings:
+            # 'we'll come back for your sons'" joins no harm to that "your".
+            quoted = context.quoted(predicate.last_word)
             near = [
                 s
                 for s in subjects
                 if _near(context, s, predicate, rule.within, across)
+                and context.quoted(s.last_word) == quoted
                 and not _overlap(s, predicate)
                 and not (rule.in_order and s.first_word > predicate.first_word)
                 and not (
@@ -436,6 +440,7 @@ def find(
                 any(
                     _near(context, other, predicate, rule.within, across)
                     and not _overlap(other, predicate)
+                    and context.quoted(other.last_word) == quoted
                     for other in hits.get(name, ())
                 )
                 for name in others

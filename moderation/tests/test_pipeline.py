@@ -615,6 +615,27 @@ def test_the_model_is_loaded_once():
             id="so-can-people",
         ),
         pytest.param(
+            "My cousin got a voice note two days after the killings: 'we'll come "
+            "back for your sons'. They reported it.",
+            None,
+            id="harm-said-and-threat-quoted",
+        ),
+        pytest.param(
+            "Don't talk to me about victory when you can't unlock a bomb shelter.",
+            None,
+            id="bomb-shelter",
+        ),
+        pytest.param(
+            "سيأتي يوم نذبح فيه كل مستوطن على هذه التلال",
+            "incitement",
+            id="slaughter-every-one-arabic",
+        ),
+        pytest.param(
+            "Chaque Peul est un terroriste en puissance.",
+            "stereotyping",
+            id="stereotype-french",
+        ),
+        pytest.param(
             "Ayşe hanım, kızınızın okulunu biliyoruz. Yazmaya devam edersen görürsün.",
             "threat",
             id="veiled-turkish",
