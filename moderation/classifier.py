@@ -86,7 +86,15 @@ _AFTER_MENTION = frozenset(")],:;")  # "" (the end) is not in it
 # each was one word standing for hundreds, seen in most threats, and the model
 # held a reply about someone's cooking for its "she will".
 UNNAMED = frozenset(
-    {"targets", "intent", "wishes", "victim_markers", "totality", "requests"}
+    {
+        "targets",
+        "intent",
+        "wishes",
+        "victim_markers",
+        "totality",
+        "requests",
+        "sympathy",
+    }
 )
 # What `document` makes of a comment, and which comments the starter model learns
 # from, in the model's name: a change to either trains it again (`_starter_path`).

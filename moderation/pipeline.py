@@ -556,12 +556,32 @@ def _something_to_go_on(submission: Submission) -> bool:
     )
 
 
+# Lists with nothing hostile in their terms alone: framing, everyday words, and
+# calls ("should", "must").
+_EVERYDAY_LISTS = _FRAMING_LISTS | classifier.UNNAMED | {"calls"}
+
+
+def _sympathy_alone(submission: Submission) -> bool:
+    """Sympathy or good wishes (sympathy.txt: "sending love", "stay safe") with
+    no other term of the lists but framing and everyday ones ("you", "I hope",
+    "should"), no link and a mild tone: "@Shirin sending love to you and your
+    sister. I hope she has people around her" shares its words with threats."""
+    terms = submission.terms
+    return (
+        "sympathy" in terms
+        and all(name in _EVERYDAY_LISTS for name in terms)
+        and submission.offensive_score < 0.5
+        and not submission.links
+    )
+
+
 def check_classifier(submission: Submission) -> Verdict | None:
     """What moderators remove, learnt (classifier.py): from the labelled
     comments shipped with Tribune, then from this site's own decisions too.
     Holds, never refuses; a short comment ("Who wrote this?") only when it has
-    something besides the model's guess against it."""
-    if not _something_to_go_on(submission):
+    something besides the model's guess against it, and words of sympathy only
+    with something else to go on."""
+    if not _something_to_go_on(submission) or _sympathy_alone(submission):
         return None
     score = classifier.score(
         classifier.documents(

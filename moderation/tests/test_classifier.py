@@ -332,6 +332,22 @@ def test_abuse_at_the_end_of_a_long_comment_is_not_diluted(starter_on):
             True,
             id="long-enough",
         ),
+        pytest.param(
+            "@Shirin sending love to you and your sister. I hope she has people "
+            "around her.",
+            False,
+            id="sympathy",
+        ),
+        pytest.param(
+            "@Shirin sending love to you and your sister, you pathetic liar.",
+            True,
+            id="sympathy-and-insult",
+        ),
+        pytest.param(
+            "Stay safe, Shirin. We know which school your sister teaches at.",
+            True,
+            id="sympathy-and-whereabouts",
+        ),
     ],
 )
 def test_a_short_comment_is_held_only_with_something_besides_the_guess(
