@@ -134,6 +134,13 @@ def _reserved_names() -> tuple[str, ...]:
     return _kept("reserved_names", _names_version(), lambda: tuple(reserved_names()))
 
 
+def name_memo() -> dict:
+    """A place to keep what the checks found of a guest's name, emptied when the
+    lists or the reserved names change: the same readers post again and again
+    under the same names."""
+    return _kept("name_memo", f"{version(LISTS)}/{_names_version()}", dict)
+
+
 def impersonation_matcher() -> Matcher:
     """The claims of impersonation.txt with every reserved name put in; made
     again when published content (the authors, the site's name) changes, and at

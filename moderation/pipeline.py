@@ -44,6 +44,7 @@ from .lists import (
     claimed_names,
     current_lists,
     impersonation_matcher,
+    name_memo,
     people_matcher,
 )
 from .matching import Match
@@ -163,12 +164,28 @@ class Submission:
 
 
 # --- the checks ---------------------------------------------------------------------
+_NAMES_KEPT = 10_000
+
+
 def check_name(submission: Submission) -> Verdict | None:
     """A guest's name that is the site's, an author's or staff's (look-alikes
-    too), or that contains a banned or suspect phrase."""
+    too), or that contains a banned or suspect phrase. The answer for a name is
+    kept until the lists or the reserved names change."""
     name = submission.name.strip()
     if not name:
         return None
+    if submission._lists is not None:  # lists of the caller's own: nothing kept
+        return _name_verdict(name, submission)
+    memo = name_memo()
+    key = (name, submission.guest)
+    if key not in memo:
+        if len(memo) >= _NAMES_KEPT:
+            memo.clear()
+        memo[key] = _name_verdict(name, submission)
+    return memo[key]
+
+
+def _name_verdict(name: str, submission: Submission) -> Verdict | None:
     if submission.guest and is_reserved_name(name):
         return Verdict(
             REJECT,
@@ -347,35 +364,28 @@ def similar_body(body: Normalised, recent: Sequence[str]) -> str | None:
     candidates = [text for text in recent if text and shortest <= len(text) <= longest]
     if not candidates:
         return None
-    comparable = [_comparable_text(text) for text in candidates]
+    kept = _comparable_cache.get
+    comparable = [kept(text) or _comparable_text(text) for text in candidates]
     found = process.extractOne(
         mine, comparable, scorer=fuzz.ratio, score_cutoff=threshold
     )
     return candidates[found[2]] if found else None
 
 
-_normalised_cache: dict[str, Normalised] = {}
 _comparable_cache: dict[str, str] = {}
+_COMPARABLE_KEPT = 4096
 
 
-def _comparable_text(text: str) -> str:
+def _comparable_text(text: str, normalised: Normalised | None = None) -> str:
     """A recent body's words as the repeat check compares them, worked out once:
-    the same recent bodies come back comment after comment."""
+    the same recent bodies come back comment after comment. A comment being
+    checked gives its own `normalised`, so that it is not worked out again when
+    it comes back as a recent body."""
     found = _comparable_cache.get(text)
     if found is None:
-        if len(_comparable_cache) > 4096:
+        if len(_comparable_cache) > _COMPARABLE_KEPT:
             _comparable_cache.clear()
-        found = _comparable_cache[text] = _comparable(_normalised(text))
-    return found
-
-
-def _normalised(text: str) -> Normalised:
-    """Recent bodies come back comment after comment: each is normalised once."""
-    found = _normalised_cache.get(text)
-    if found is None:
-        if len(_normalised_cache) > 4096:
-            _normalised_cache.clear()
-        found = _normalised_cache[text] = normalise(text)
+        found = _comparable_cache[text] = _comparable(normalised or normalise(text))
     return found
 
 
@@ -383,6 +393,7 @@ def check_repeats(submission: Submission) -> Verdict | None:
     """The same comment posted again with small changes, or the same link posted
     again, by anyone, under any article."""
     recent = submission.recent()
+    _comparable_text(submission.body, submission.normalised)
     if not recent:
         return None
     if similar_body(submission.normalised, recent):
@@ -396,7 +407,7 @@ def check_repeats(submission: Submission) -> Verdict | None:
     for link in submission.links:
         if linking.covered(link.host, lists.trusted):
             continue
-        if sum(link.url in body for body in recent) >= 1:
+        if any(link.url in body for body in recent):
             return Verdict(
                 HOLD,
                 "repeated_link",

@@ -614,7 +614,7 @@ def is_confirmed_address(email: str) -> bool:
         email = normalise_address(email)
     except SubscriptionError:
         return False
-    return Address.objects.filter(email=email, confirmed_at__isnull=False).exists()
+    return statements.is_confirmed(email)
 
 
 # --- notices (moderation's statements of reasons) -----------------------------------
