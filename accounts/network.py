@@ -38,6 +38,22 @@ def _parse_ip(value: str) -> str:
     return str(address)
 
 
+def canonical_ip(value: str) -> str:
+    """An address typed by a person (a moderator's ban, say) as `client_ip`
+    gives it, so that its hash is the one stored with the client's requests; ""
+    when it is not one address (a network, a port, an interface's zone)."""
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return ""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.scope_id:
+            return ""
+        if address.ipv4_mapped:
+            address = address.ipv4_mapped
+    return str(address)
+
+
 def client_ip(request: HttpRequest) -> str:
     """The IP address of the client that made `request`, or "" if unknown.
 

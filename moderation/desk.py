@@ -119,7 +119,9 @@ def _back(request, default: str) -> str:
 
 def _int(value) -> int | None:
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return (
+        int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+    )
 
 
 def _reason(request) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -75,12 +77,20 @@ class Phrase(ListEntry):
         return self.text
 
     def clean(self) -> None:
-        self.text = " ".join((self.text or "").split())
+        # Invisible and direction characters change nothing in what is matched
+        # (they are dropped from comments too) and would hide what the list says.
+        text = "".join(
+            ch for ch in self.text or "" if unicodedata.category(ch) not in ("Cc", "Cf")
+        )
+        self.text = " ".join(text.split())
         key, _ = phrase_key(self.text)
         if len(key) <= 3:
             raise ValidationError(
                 {"text": "A phrase needs at least two letters or digits to match."}
             )
+        twin = Phrase.objects.filter(text__iexact=self.text).exclude(pk=self.pk)
+        if twin.exists():
+            raise ValidationError({"text": "That phrase is on the list already."})
 
 
 def clean_domain(value: str) -> str:
@@ -97,6 +107,24 @@ def clean_domain(value: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     return host
+
+
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def is_host_name(domain: str) -> bool:
+    """Whether `domain` (as `clean_domain` gives it) is a host name of two
+    labels or more: letters, digits and inner hyphens (an international name
+    in its ASCII form), no spaces, invisible characters or wildcards."""
+    if "." not in domain or any(unicodedata.category(ch)[0] in "CZ" for ch in domain):
+        return False
+    try:
+        ascii_name = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return len(ascii_name) <= 253 and all(
+        _LABEL.fullmatch(label) for label in ascii_name.split(".")
+    )
 
 
 class LinkDomain(ListEntry):
@@ -119,7 +147,7 @@ class LinkDomain(ListEntry):
 
     def clean(self) -> None:
         domain = clean_domain(self.domain)
-        if "." not in domain or " " in domain:
+        if not is_host_name(domain):
             raise ValidationError({"domain": "Enter a domain such as example.org."})
         self.domain = domain
 
@@ -255,6 +283,10 @@ class Report(models.Model):
         "discussion.Comment", on_delete=models.CASCADE, related_name="reports"
     )
     reader_key = models.CharField(max_length=64)
+    # The hash of the reader's address (of the unit rate limits count): reports
+    # from one address count once towards hiding a comment. Purged with the
+    # other IP hashes.
+    address = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=10, choices=Reason.choices)
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -6,7 +6,9 @@ the word and a naive comparison does not: "VERMIN", "vеrmin" with a Cyrillic е
 typed backwards after a right-to-left override so that it is displayed forwards.
 `normalise` undoes all of these at once and returns a `Normalised` text:
 
-- `plain`: the text as a reader sees it, in display order: NFKC, accents and other
+- `plain`: the text as a reader sees it, in display order: HTML character
+  references decoded ("w&#111;rd" and "&shy;" are shown as a letter and an
+  invisible hyphen, for comments are rendered from Markdown), NFKC, accents and other
   combining marks taken off (not the vowel signs of the scripts of South Asia,
   which are part of their words), invisible and format characters (zero-width spaces,
   direction controls, the Arabic tatweel) removed, and what a right-to-left
@@ -44,6 +46,7 @@ filter.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -221,6 +224,8 @@ def display_order(text: str) -> str:
 
 def plain_text(raw: str) -> str:
     """The text as a reader sees it, without invisible characters or accents."""
+    if "&" in raw:
+        raw = html.unescape(raw)
     text = display_order(unicodedata.normalize("NFKC", raw))
     if text.isascii():
         return "".join(c for c in text if c.isprintable() or c in "\n\t")

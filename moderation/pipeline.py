@@ -275,8 +275,8 @@ def _host_verdict(host: str, lists: Lists, where: str) -> Verdict | None:
         return Verdict(
             REJECT,
             "blocked_link",
-            f"{where} to {host} are not accepted here (link shorteners hide where a "
-            "link leads: please give the full address).",
+            f"{where} to {host} are not accepted here. If it is a shortened link, "
+            "give the full address instead.",
         )
     if trusted := linking.imitated(host, lists.trusted):
         return Verdict(

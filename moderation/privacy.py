@@ -135,7 +135,9 @@ def forget(
         reviews += 1
     reports = 0
     for report in Report.objects.filter(reader_key__in=keys).only("pk"):
-        Report.objects.filter(pk=report.pk).update(note="", reader_key=_nobody())
+        Report.objects.filter(pk=report.pk).update(
+            note="", reader_key=_nobody(), address=""
+        )
         reports += 1
     return {"standings": standings, "reviews": reviews, "reports": reports}
 
@@ -143,8 +145,9 @@ def forget(
 def purge_evidence(*, before: datetime) -> dict[str, int]:
     """Purges what moderation no longer needs once a comment is old: the checks'
     evidence on comments filed before `before`, the notes of reports made
-    before it, and IP bans that ended (lifted or run out) before it. Decisions,
-    reasons, standings and bans on accounts or addresses are kept."""
+    before it and the address hashes of those who made them, and IP bans that
+    ended (lifted or run out) before it. Decisions, reasons, standings and bans
+    on accounts or addresses are kept."""
     ended_ip_bans, _ = (
         Ban.objects.filter(kind=Ban.Kind.IP)
         .filter(Q(lifted_at__lt=before) | Q(until__lt=before))
@@ -160,4 +163,7 @@ def purge_evidence(*, before: datetime) -> dict[str, int]:
         .exclude(note="")
         .update(note=""),
         "ip_bans": ended_ip_bans,
+        "report_addresses": Report.objects.filter(created_at__lt=before)
+        .exclude(address="")
+        .update(address=""),
     }

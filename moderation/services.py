@@ -252,8 +252,15 @@ def review_comment(comment: Comment, *, article, reader: Reader, editing: bool):
     if policy == "pre" or (policy == "newcomers" and newcomer()):
         reasons.append(POLICY_REASONS[policy])
         verdict = pipeline.HOLD
-    if verdict == pipeline.HOLD and (record := standing()) and record.trusted:
-        verdict = pipeline.FLAG  # trusted: published, and the reasons kept
+    if (
+        verdict == pipeline.HOLD
+        and (record := standing())
+        and record.trusted
+        and (comment.user_id or _verified_email(comment))
+    ):
+        # Trusted: published, and the reasons kept. A guest's record is theirs
+        # only once they have proved the address it is kept under is theirs.
+        verdict = pipeline.FLAG
     hidden = ban is not None and ban.shadow
     if verdict == pipeline.PUBLISH and not hidden:
         return None
@@ -334,17 +341,18 @@ def is_moderator(user) -> bool:
     )
 
 
-def clean_reason(reason: str | None) -> str:
-    """A moderator's reason as kept: control and format characters (which could
-    reorder or hide text) taken out, spaces tidied, at most 500 characters. It is
-    shown escaped wherever it appears."""
+def clean_reason(reason: str | None, field: str = "reason") -> str:
+    """A moderator's reason (or a reader's note, naming `field` in the error) as
+    kept: control and format characters (which could reorder or hide text) taken
+    out, spaces tidied, at most 500 characters. It is shown escaped wherever it
+    appears."""
     text = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
         for ch in (reason or "")
     )
     text = " ".join(text.split())
     if len(text) > 500:
-        raise ModerationError({"reason": "Keep the reason under 500 characters."})
+        raise ModerationError({field: f"Keep the {field} under 500 characters."})
     return text
 
 
@@ -490,7 +498,7 @@ def report(*, comment_id: int, reader: Reader, reason: str, note: str = "") -> R
         raise ModerationError(
             {"reason": "Choose spam, abuse, off topic or something else."}
         )
-    note = clean_reason(note)
+    note = clean_reason(note, field="note")
     if reason == Report.Reason.OTHER and not note:
         raise ModerationError({"note": "Say briefly what is wrong with it."})
     comment = Comment.objects.filter(pk=comment_id).first()
@@ -508,9 +516,13 @@ def report(*, comment_id: int, reader: Reader, reason: str, note: str = "") -> R
     try:
         with transaction.atomic():
             filed = Report.objects.create(
-                comment=comment, reader_key=reader.key, reason=reason, note=note
+                comment=comment,
+                reader_key=reader.key,
+                address=reader.limit_key,
+                reason=reason,
+                note=note,
             )
-            count = Report.objects.filter(comment=comment).count()
+            count = reporters(comment)
             review = _file(comment)
             review.report_count = count
             if review.queue not in (Review.Queue.REJECTED, Review.Queue.SPAM):
@@ -532,6 +544,17 @@ def report(*, comment_id: int, reader: Reader, reason: str, note: str = "") -> R
     except IntegrityError:  # the same reader, twice at once
         return Report.objects.get(comment=comment, reader_key=reader.key)
     return filed
+
+
+def reporters(comment: Comment) -> int:
+    """How many readers reported `comment`: reports from one address (of the
+    unit rate limits count) are one reader's, for a reader who drops their
+    cookie between reports is still one reader. A report whose address was
+    purged counts by its reader."""
+    reports = Report.objects.filter(comment=comment).values_list(
+        "reader_key", "address"
+    )
+    return len({address or key for key, address in reports})
 
 
 # --- the moderators' desk: bans, trust, edits, votes, closing discussions -----------
@@ -564,16 +587,24 @@ def clean_ban_value(kind: str, value: str) -> str:
     hashed as the discussion hashes it)."""
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
-    from django.core.validators import EmailValidator, validate_ipv46_address
+    from django.core.validators import EmailValidator
 
-    from accounts.network import ip_hash
+    from accounts.network import canonical_ip, ip_hash
 
-    value = "".join(value.split()) if value else ""
+    value = (value or "").strip()
+    if any(
+        unicodedata.category(ch)[0] == "C"
+        or (unicodedata.category(ch)[0] == "Z" and ch != " ")
+        for ch in value
+    ):
+        raise ModerationError(
+            {"value": "Invisible characters cannot be part of a ban: type it again."}
+        )
     if kind == Ban.Kind.ACCOUNT:
         users = get_user_model().objects
         user = (
             users.filter(pk=int(value)).first()
-            if value.isdigit()
+            if value.isascii() and value.isdigit() and len(value) < 19
             else users.filter(username=value).first()
         )
         if user is None:
@@ -594,13 +625,12 @@ def clean_ban_value(kind: str, value: str) -> str:
         lowered = value.lower()
         if len(lowered) == 32 and all(ch in "0123456789abcdef" for ch in lowered):
             return lowered
-        try:
-            validate_ipv46_address(value)
-        except ValidationError:
+        address = canonical_ip(value)
+        if not address:
             raise ModerationError(
                 {"value": "Enter an IP address, or the hash the desk shows for one."}
-            ) from None
-        return ip_hash(value)
+            )
+        return ip_hash(address)
     raise ModerationError({"kind": "Ban an account, an e-mail address or an IP."})
 
 
@@ -690,7 +720,11 @@ def _waiting_comments(kind: str, value: str) -> list[int]:
     """The comments held for a moderator that a ban of `kind` on `value` covers."""
     held = Comment.objects.filter(state=Comment.State.PENDING, is_deleted=False)
     if kind == Ban.Kind.ACCOUNT:
-        held = held.filter(user_id=int(value)) if value.isdigit() else held.none()
+        held = (
+            held.filter(user_id=int(value))
+            if value.isascii() and value.isdigit()
+            else held.none()
+        )
     elif kind == Ban.Kind.EMAIL:
         held = held.filter(Q(guest_email__iexact=value) | Q(user__email__iexact=value))
     else:
@@ -739,7 +773,15 @@ def set_trusted(
     that refuse), or stops trusting them."""
     _require_moderator(moderator)
     identity = (identity or "").strip()
-    if not identity.startswith(IDENTITY_PREFIXES) or not 2 < len(identity) <= 300:
+    known = (
+        identity.startswith(IDENTITY_PREFIXES)
+        and 2 < len(identity) <= 300
+        and (
+            Standing.objects.filter(identity=identity).exists()
+            or Review.objects.filter(identity=identity).exists()
+        )
+    )
+    if not known:
         raise ModerationError({"identity": "That is not a commenter the desk knows."})
     reason = clean_reason(reason)
     with transaction.atomic():

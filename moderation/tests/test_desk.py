@@ -19,6 +19,7 @@ from discussion.tests.fixtures import guest, member
 from moderation import services
 from moderation.models import Action, Ban, Review, Standing
 from newsroom.models import ArticlePage
+from subscriptions.models import Address
 
 pytestmark = pytest.mark.django_db
 
@@ -372,6 +373,9 @@ def test_bulk_reject_with_a_reason(moderator, settings, post):
     [
         ("decide", {"comment": "999999", "action": "approve"}, 404, "does not exist"),
         ("decide", {"comment": "abc", "action": "approve"}, 400, "Choose a comment"),
+        ("decide", {"comment": "\u00b2", "action": "approve"}, 400, "Choose a comment"),
+        ("decide", {"comment": "\u0667", "action": "approve"}, 400, "Choose a comment"),
+        ("decide", {"comment": "9" * 20, "action": "approve"}, 400, "Choose a comment"),
         ("decide", {"action": "reject"}, 400, "Choose a comment"),
         ("decide", {"comment": "{held}", "action": "explode"}, 400, "Choose approve"),
         (
@@ -405,6 +409,18 @@ def test_bulk_reject_with_a_reason(moderator, settings, post):
             "bans/add",
             {"kind": "email", "value": "a@b.c\u202e@x", "duration": "7d"},
             400,
+            "Invisible characters",
+        ),
+        (
+            "bans/add",
+            {"kind": "email", "value": "a@exa\u200bmple.org", "duration": "7d"},
+            400,
+            "Invisible characters",
+        ),
+        (
+            "bans/add",
+            {"kind": "email", "value": "a b@example.org", "duration": "7d"},
+            400,
             "Enter an e-mail address",
         ),
         (
@@ -412,6 +428,18 @@ def test_bulk_reject_with_a_reason(moderator, settings, post):
             {"kind": "ip", "value": "300.1.1.1", "duration": "7d"},
             400,
             "Enter an IP address",
+        ),
+        (
+            "bans/add",
+            {"kind": "ip", "value": "fe80::1%eth0", "duration": "7d"},
+            400,
+            "Enter an IP address",
+        ),
+        (
+            "bans/add",
+            {"kind": "account", "value": "\u00b2", "duration": "7d"},
+            400,
+            "no account",
         ),
         (
             "bans/add",
@@ -439,6 +467,12 @@ def test_bulk_reject_with_a_reason(moderator, settings, post):
         ),
         ("bans/lift", {"ban": "999999"}, 404, "does not exist"),
         ("trust", {"identity": "nobody", "trusted": "1"}, 400, "not a commenter"),
+        (
+            "trust",
+            {"identity": "e:nobody-ever@example.org", "trusted": "1"},
+            400,
+            "not a commenter",
+        ),
         ("discussion", {"article": "999999", "closed": "1"}, 404, "does not exist"),
         ("discussion", {"closed": "1"}, 400, "Choose an article"),
         ("votes/void", {}, 400, "Choose a reader"),
@@ -447,6 +481,9 @@ def test_bulk_reject_with_a_reason(moderator, settings, post):
     ids=[
         "unknown-comment",
         "comment-not-a-number",
+        "comment-a-superscript-digit",
+        "comment-an-arabic-indic-digit",
+        "comment-beyond-64-bits",
         "no-comment",
         "unknown-action",
         "reason-too-long",
@@ -457,13 +494,18 @@ def test_bulk_reject_with_a_reason(moderator, settings, post):
         "bulk-nothing-selected",
         "ban-malformed-email",
         "ban-email-with-rtl-override",
+        "ban-email-with-a-zero-width-space",
+        "ban-email-with-a-space",
         "ban-bad-ip",
+        "ban-ip-with-a-zone",
+        "ban-account-a-superscript-digit",
         "ban-unknown-account",
         "ban-unknown-duration",
         "ban-unknown-kind",
         "ban-account-of-a-guest",
         "lift-unknown-ban",
         "trust-unknown-identity",
+        "trust-an-address-nobody-commented-from",
         "close-unknown-article",
         "close-no-article",
         "void-no-reader",
@@ -734,9 +776,10 @@ def test_ban_an_account(moderator, article, django_user_model):
     [
         ("email", " Someone@Example.ORG ", "someone@example.org"),
         ("ip", "203.0.113.9", None),
+        ("ip", "::ffff:203.0.113.9", None),
         ("ip", "A" * 32, "a" * 32),
     ],
-    ids=["email", "ip-address-hashed", "ip-hash"],
+    ids=["email", "ip-address-hashed", "ipv4-in-ipv6-hashed-as-ipv4", "ip-hash"],
 )
 def test_ban_a_value_typed_in(moderator, kind, value, stored):
     from accounts.network import ip_hash
@@ -808,16 +851,31 @@ def test_trust_and_stop_trusting_an_author(moderator, held):
     ]
 
 
-def test_a_trusted_author_is_not_held(moderator, post):
+def test_a_trusted_author_is_not_held(moderator, held, post):
+    Address.objects.create(email="linker@example.org", confirmed_at=timezone.now())
     send(
         moderator,
         "/admin/moderation/trust/",
         {"identity": "e:linker@example.org", "trusted": "1"},
     )
 
-    comment = post(HELD, name="Linker", email="linker@example.org")
+    comment = post(HELD + " again", name="Linker", email="linker@example.org")
 
     assert comment.state == Comment.State.PUBLISHED
+
+
+def test_trust_in_a_guest_needs_the_address_proved_theirs(moderator, held, post):
+    """Anyone can type a trusted guest's address: until its owner has confirmed
+    it, the trust is not theirs to use."""
+    send(
+        moderator,
+        "/admin/moderation/trust/",
+        {"identity": "e:linker@example.org", "trusted": "1"},
+    )
+
+    comment = post(HELD + " again", name="Someone", email="linker@example.org")
+
+    assert comment.state == Comment.State.PENDING
 
 
 def test_edit_a_comment_keeping_the_original(moderator, post, article, client):

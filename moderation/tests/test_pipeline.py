@@ -4,7 +4,7 @@ import pytest
 
 from moderation import offensive, outside
 from moderation.lists import DATA, read_list
-from moderation.models import Phrase
+from moderation.models import LinkDomain, Phrase
 from moderation.normalise import normalise
 from moderation.pipeline import (
     FLAG,
@@ -44,6 +44,16 @@ def verdict(check, body="", **fields):
             "\u202ereltih lieh\u202c", (REJECT, "banned_phrase"), id="rtl-override"
         ),
         pytest.param("g4s the j3ws", (REJECT, "banned_phrase"), id="digits"),
+        pytest.param("k&#121;s", (REJECT, "banned_phrase"), id="character-reference"),
+        pytest.param("k&shy;ys", (REJECT, "banned_phrase"), id="soft-hyphen-reference"),
+        pytest.param(
+            "&#8238;reltih lieh&#8236;",
+            (REJECT, "banned_phrase"),
+            id="rtl-override-reference",
+        ),
+        pytest.param(
+            "w&#97;tch your back", (HOLD, "suspect_phrase"), id="suspect-reference"
+        ),
         pytest.param("watch your back", (HOLD, "suspect_phrase"), id="suspect"),
         pytest.param(
             'They chanted "gas the jews" outside.', (FLAG, "quoted_phrase"), id="quoted"
@@ -138,6 +148,34 @@ def test_a_phrase_added_by_a_moderator_matches_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         phrase.delete()
     assert verdict(check_phrases, "what a totally made up slur") is None
+
+
+def test_a_phrase_keeps_no_invisible_characters_and_is_listed_once():
+    Phrase.objects.create(text="quokka crime", action=Phrase.Action.HOLD)
+    hidden = Phrase(text="\u202equokka\u200b theft", action=Phrase.Action.HOLD)
+    hidden.full_clean()
+    assert hidden.text == "quokka theft"
+    twin = Phrase(text="QUOKKA Crime", action=Phrase.Action.REJECT)
+    with pytest.raises(Exception, match="on the list already"):
+        twin.full_clean()
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "*.example.org",
+        "<script>.org",
+        "-bad-.org",
+        "exa_mple.org",
+        "\u202eevil.org",
+        "ex\u200bample.net",
+        "localhost",
+    ],
+)
+def test_a_link_domain_must_be_a_host_name(domain):
+    entry = LinkDomain(domain=domain, kind=LinkDomain.Kind.BLOCKED)
+    with pytest.raises(Exception, match="such as example.org"):
+        entry.full_clean()
 
 
 def test_a_phrase_without_letters_is_refused_by_the_form():
@@ -271,6 +309,12 @@ def test_impersonation(body, name, expected):
             id="too-many",
         ),
         pytest.param("See bit.ly/abc", {}, (REJECT, "blocked_link"), id="shortener"),
+        pytest.param(
+            "[this](https://bit&#46;ly/abc)",
+            {},
+            (REJECT, "blocked_link"),
+            id="shortener-with-a-character-reference",
+        ),
         pytest.param(
             "See https://reuters.co/x",
             {"newcomer": False},

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from discussion import services as discussion
 from discussion.models import Comment, Thread
+from discussion.readers import READER_COOKIE
 from discussion.tests.fixtures import guest, member
 from discussion.tests.test_api import GOOD, comments_url, post_json
 from discussion.tests.test_pages import form, post_url
@@ -386,6 +387,7 @@ def test_recent_bodies_are_read_once_then_only_the_new_ones(
 def test_a_trusted_reader_skips_the_holds_but_not_the_refusals(settings, article, post):
     settings.DISCUSSION_MODERATION = "pre"
     Standing.objects.create(identity="e:asher@example.org", trusted=True)
+    Address.objects.create(email="asher@example.org", confirmed_at=timezone.now())
 
     published = post(UNTRUSTED_LINK)
     with pytest.raises(discussion.Refused):
@@ -500,11 +502,12 @@ def test_a_pinned_comment_opens_the_first_page_only(
 
 
 # --- readers' reports -----------------------------------------------------------------
-def report(client, comment, reason="abuse", note=""):
+def report(client, comment, reason="abuse", note="", **extra):
     return post_json(
         client,
         f"/api/v1/comments/{comment.pk}/report",
         {"reason": reason, "note": note},
+        **extra,
     )
 
 
@@ -522,7 +525,8 @@ def test_enough_readers_reporting_a_comment_hide_it_until_a_moderator_decides(
     assert Report.objects.count() == 1
     assert Review.objects.get(comment=comment).queue == "reported"
 
-    assert report(second, comment, "other", "Off topic").status_code == 200
+    elsewhere = {"REMOTE_ADDR": "198.51.100.7"}
+    assert report(second, comment, "other", "Off topic", **elsewhere).status_code == 200
 
     comment.refresh_from_db()
     assert comment.state == Comment.State.PENDING
@@ -534,6 +538,51 @@ def test_enough_readers_reporting_a_comment_hide_it_until_a_moderator_decides(
     assert report(api_client(), comment).status_code == 200
     comment.refresh_from_db()
     assert comment.state == Comment.State.PUBLISHED  # a moderator vouched for it
+
+
+def test_one_machine_dropping_its_cookie_reports_as_one_reader(settings, article, post):
+    settings.MODERATION_REPORT_THRESHOLD = 2
+    comment = post("A comment one reader dislikes a lot")
+    client = api_client()
+
+    for _ in range(3):
+        assert report(client, comment).status_code == 200
+        client.cookies.pop(READER_COOKIE, None)
+
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PUBLISHED
+    assert Review.objects.get(comment=comment).report_count == 1
+    # and a reader elsewhere makes two
+    assert report(api_client(), comment, REMOTE_ADDR="198.51.100.7").status_code == 200
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PENDING
+
+
+def test_a_note_too_long_is_named_as_the_note(article, post):
+    comment = post("Some words")
+
+    response = report(api_client(), comment, "other", "n" * 501)
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"note"}
+    assert not Report.objects.exists()
+
+
+def test_a_pinned_comment_hidden_since_can_be_unpinned(
+    settings, article, post, moderator
+):
+    settings.MODERATION_REPORT_THRESHOLD = 1
+    comment = post("Pinned, then reported")
+    decide(moderator, comment, "pin")
+    report(api_client(), comment)
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PENDING
+
+    assert decide(moderator, comment, "unpin").status_code == 200
+
+    comment.refresh_from_db()
+    assert comment.pinned_at is None
+    assert Thread.objects.get(article_id=article.pk).pinned_count == 0
 
 
 def test_reports_never_reveal_the_reporter(article, post):

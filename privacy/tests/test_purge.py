@@ -37,6 +37,7 @@ def aged(talk, settings):
         Rating.objects.filter(reader_key=reader.key).update(updated_at=when)
         Report.objects.filter(reader_key=reader.key).update(created_at=when)
     Review.objects.filter(comment=talk.asher_alone).update(created_at=old)
+    Report.objects.update(address="reporterip")
     Review.objects.filter(comment=talk.bella_top).update(created_at=recent)
     Ban.objects.create(
         kind=Ban.Kind.IP, value="asherip", until=old, created_at=old - DAY
@@ -64,6 +65,7 @@ def test_old_ip_hashes_and_evidence_go_and_recent_ones_stay(aged):
         "evidence": 1,
         "report_notes": 1,
         "ip_bans": 2,
+        "report_addresses": 1,
         "privacy_links": 1,
     }
     assert set(
@@ -84,9 +86,9 @@ def test_old_ip_hashes_and_evidence_go_and_recent_ones_stay(aged):
     assert old_review.evidence == {}
     assert old_review.decision_reason == "Sharp but fair"  # decisions are kept
     assert Review.objects.get(comment__reader_key=BELLA.key).evidence == {"links": 3}
-    assert dict(Report.objects.values_list("reader_key", "note")) == {
-        ASHER.key: "",
-        BELLA.key: "Bella's note",
+    assert set(Report.objects.values_list("reader_key", "note", "address")) == {
+        (ASHER.key, "", ""),
+        (BELLA.key, "Bella's note", "reporterip"),
     }
     assert set(Ban.objects.filter(kind="ip").values_list("value", flat=True)) == {
         "bellaip",
