@@ -34,3 +34,12 @@ api.add_exception_handler(
     SubscriptionError,
     lambda request, exc: subscription_error_handler(request, exc, api),
 )
+
+
+def _out_of_range(request, exc):
+    """An id beyond a 64-bit integer names nothing (see
+    config.middleware.OutOfRangeIdMiddleware)."""
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+api.add_exception_handler(OverflowError, _out_of_range)

@@ -1,8 +1,11 @@
-"""Project-wide middleware: the request log line, over-long URLs, admin framing."""
+"""Project-wide middleware: the request log line, over-long URLs, ids out of
+range, admin framing."""
 
 import logging
 import time
 
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404
 from django.shortcuts import render
 
 logger = logging.getLogger("tribune.request")
@@ -54,6 +57,27 @@ class LongURLMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if len(request.get_full_path()) > self.max_length:
             return render(request, "414.html", status=414)
+        return None
+
+
+class OutOfRangeIdMiddleware:
+    """Answers 404 for an id no database row can have.
+
+    Ids in URLs and forms are read as Python integers of any size; one beyond a
+    64-bit integer ("/discussion/articles/99999999999999999999/poll/") makes the
+    database driver raise OverflowError before any query runs. Nothing can have
+    that id, so it is not found, as a missing id is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            return response_for_exception(request, Http404("No such id."))
         return None
 
 

@@ -108,11 +108,14 @@ class PassageIn(Strict):
     offset: int = Field(0, ge=0, le=10_000_000)
 
 
+LARGEST_ID = 2**63 - 1  # a database id is a 64-bit integer
+
+
 class CommentIn(Strict):
     body: str = Field(max_length=100_000)
-    parent_id: int | None = None
+    parent_id: int | None = Field(None, ge=1, le=LARGEST_ID)
     passage: PassageIn | None = None
-    passage_id: int | None = None
+    passage_id: int | None = Field(None, ge=1, le=LARGEST_ID)
     name: str = Field("", max_length=1000)
     email: str = Field("", max_length=1000)
     website: str = Field("", max_length=2000)

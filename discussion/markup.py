@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import re
+import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
@@ -41,6 +44,24 @@ def render(source: str) -> str:
         url_schemes=URL_SCHEMES,
         strip_comments=True,
     ).strip()
+
+
+_TAG = re.compile(r"<[^>]*>")
+# Characters that take up a place in a line and show nothing: fillers of Hangul,
+# the blank Braille pattern, the Mongolian vowel separator.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+# Spaces, controls and format characters (zero-width, direction), marks with no
+# letter to sit on, private and unassigned code points.
+_UNSEEN = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Co", "Cn", "Mn", "Me"})
+
+
+def shows_text(rendered: str) -> bool:
+    """Whether rendered HTML shows a reader anything: a body of zero-width
+    spaces, "&nbsp;" or an empty link renders to a paragraph with nothing in it."""
+    text = html.unescape(_TAG.sub("", rendered))
+    return any(
+        ch not in _BLANK and unicodedata.category(ch) not in _UNSEEN for ch in text
+    )
 
 
 def fingerprint(source: str) -> str:

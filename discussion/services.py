@@ -140,6 +140,14 @@ def clean_body(raw: str) -> str:
     return body.replace("\r\n", "\n")
 
 
+def _rendered(body: str) -> str:
+    """The HTML of a cleaned body, or InvalidInput when it would show nothing."""
+    html = markup.render(body)
+    if not markup.shows_text(html):
+        raise InvalidInput({"body": "Write something before posting."})
+    return html
+
+
 def clean_guest(name: str, email: str, website: str) -> tuple[str, str, str]:
     """A guest's name, e-mail and website, checked; InvalidInput lists every problem."""
     errors = {}
@@ -258,6 +266,7 @@ def post_comment(
     one already there (`passage_id`), whose count it adds to.
     """
     body = clean_body(body)
+    html = _rendered(body)
     if notify not in NOTIFY_CHOICES:
         raise InvalidInput({"notify": "Choose none, replies or all."})
     revision_id = None
@@ -282,7 +291,6 @@ def post_comment(
     if state == "closed":
         raise Closed("This discussion is closed.")
     fingerprint = markup.fingerprint(body)
-    html = markup.render(body)
 
     def since():
         return timezone.now() - timedelta(seconds=settings.DISCUSSION_DUPLICATE_WINDOW)
@@ -296,8 +304,12 @@ def post_comment(
         if passage
         else ""
     )
+    # A reader with no cookie yet has a new key on every request: two copies of
+    # their first comment sent at once are told apart by their address instead.
+    first_visit = reader.is_new and reader.user is None and bool(reader.ip_hash)
+    who = f"ip:{reader.ip_hash}" if first_visit else reader.key
     recent_key = (
-        f"discussion:recent:{article.pk}:{reader.key}:{parent_id}:{about}:{fingerprint}"
+        f"discussion:recent:{article.pk}:{who}:{parent_id}:{about}:{fingerprint}"
     )
     if (recent_id := cache.get(recent_key)) and (
         twin := Comment.objects.filter(
@@ -351,6 +363,7 @@ def post_comment(
                 parent_id=parent_id,
                 passage_id=passage_id,
                 since=since(),
+                ip_hash=reader.ip_hash if first_visit else "",
             ):
                 raise _Twin(twin_id)
             comment.save(force_insert=True)
@@ -440,6 +453,7 @@ def edit_comment(
     held or hidden, the comment is withdrawn (and its old words with it) until a
     moderator decides."""
     body = clean_body(body)
+    html = _rendered(body)
     draft = (
         Comment.objects.select_related("thread", "user").filter(pk=comment_id).first()
     )
@@ -457,7 +471,7 @@ def edit_comment(
         if discussion_state(comment.thread.article.specific) != "open":
             raise Closed("This discussion is closed.")
         comment.body_source = body
-        comment.body_html = markup.render(body)
+        comment.body_html = html
         comment.body_hash = markup.fingerprint(body)
         comment.edited_at = timezone.now()
         comment.save(
@@ -873,10 +887,11 @@ def _passage_for(
 # --- moderators' changes ----------------------------------------------------------
 def pin_comment(*, comment_id: int, pinned: bool) -> Comment:
     """Pins a published top-level comment (shown first on the first page, marked),
-    or unpins it."""
+    or unpins it, published or not (a pinned comment hidden since, so that it
+    does not come back pinned)."""
     with transaction.atomic():
         comment = _lock_comment(comment_id)
-        if comment is None or comment.is_placeholder:
+        if comment is None or comment.is_deleted or (pinned and comment.is_placeholder):
             raise NotFound("That comment does not exist.")
         if pinned and comment.parent_id is not None:
             raise InvalidInput({"action": "Only a top-level comment can be pinned."})
@@ -895,13 +910,14 @@ def replace_body(*, comment_id: int, body: str) -> tuple[Comment, str]:
     """A moderator's edit of a comment's words (an insult taken out, say):
     returns the comment and the words it had. Not marked as edited by its author."""
     body = clean_body(body)
+    html = _rendered(body)
     with transaction.atomic():
         comment = _lock_comment(comment_id)
         if comment is None or comment.is_deleted:
             raise NotFound("That comment does not exist.")
         original = comment.body_source
         comment.body_source = body
-        comment.body_html = markup.render(body)
+        comment.body_html = html
         comment.body_hash = markup.fingerprint(body)
         comment.save(update_fields=["body_source", "body_html", "body_hash"])
         _bump_thread(comment.thread_id)

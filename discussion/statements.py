@@ -74,19 +74,22 @@ def find_twin(
     parent_id: int | None,
     since: datetime,
     passage_id: int | None = None,
+    ip_hash: str = "",
 ) -> int | None:
-    """The id of the first comment since `since` by the same reader, with the
-    same body, in reply to the same comment (or about the same passage), that
-    is still there."""
+    """The id of the first comment since `since` by the same reader (or, given
+    `ip_hash`, from the same address), with the same body, in reply to the same
+    comment (or about the same passage), that is still there."""
     parent = "parent_id IS NULL" if parent_id is None else "parent_id = %s"
     parent += (
         " AND passage_id IS NULL" if passage_id is None else " AND passage_id = %s"
     )
-    params = [thread_id, reader_key, body_hash, _db_datetime(Comment, since), False]
+    who = "ip_hash = %s" if ip_hash else "reader_key = %s"
+    params = [thread_id, ip_hash or reader_key, body_hash]
+    params += [_db_datetime(Comment, since), False]
     params += [value for value in (parent_id, passage_id) if value is not None]
     _, row = _execute(
         Comment,
-        "SELECT id FROM {table} WHERE thread_id = %s AND reader_key = %s"
+        f"SELECT id FROM {{table}} WHERE thread_id = %s AND {who}"
         " AND body_hash = %s AND created_at >= %s AND is_deleted = %s"
         f" AND {parent} ORDER BY id LIMIT 1",
         params,

@@ -245,7 +245,7 @@ def my_votes(request):
     ids = {
         int(part)
         for part in request.GET.get("ids", "").split(",")[:MY_VOTES_LIMIT]
-        if part.isdigit() and len(part) < 12
+        if part.isascii() and part.isdigit() and len(part) < 12
     }
     votes = {}
     known = request.user.is_authenticated or READER_COOKIE in request.COOKIES
@@ -326,7 +326,9 @@ def permalink(request, comment_id: int):
 
 def _passage_param(request) -> int | None:
     value = request.GET.get("passage", "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return (
+        int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+    )
 
 
 @require_GET

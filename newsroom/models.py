@@ -217,7 +217,9 @@ def paginate(
     """The page of `queryset` named by ?page=; a bad or too-large number is a 404."""
     paginator = Paginator(queryset, per_page or settings.NEWSROOM_PAGE_SIZE)
     number = request.GET.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
+    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= max(
+        paginator.num_pages, 1
+    ):
         raise Http404("No such page")
     return paginator.page(int(number))
 

@@ -91,7 +91,7 @@ def clean_topic(topic: str) -> str:
     kind, _, value = topic.partition(":")
     if topic == "site":
         return topic
-    if kind == "article" and value.isdigit() and len(value) < 12:
+    if kind == "article" and value.isascii() and value.isdigit() and len(value) < 12:
         article = live_article(int(value))
         if article is not None and article.comments_enabled:
             return f"article:{int(value)}"

@@ -88,7 +88,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         which = request.POST.get("stop", "")
         if which == "all":
             services.stop(address=address)
-        elif which.isdigit():
+        elif which.isascii() and which.isdigit():
             services.stop(address=address, subscription_id=int(which))
         else:
             return HttpResponse("Say which subscription to stop.", status=400)
@@ -148,7 +148,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if refusal:
         return _subscribe_page(request, context, refusal["__all__"], 403)
     kind, _, article_id = topic.partition(":")
-    if kind != "article" or not article_id.isdigit():
+    if kind != "article" or not (article_id.isascii() and article_id.isdigit()):
         return _subscribe_page(request, context, "Choose what to subscribe to.", 400)
     retry_after = per_ip_limit().hit(ip_network_key(client_ip(request)))
     if retry_after is not None:
@@ -165,7 +165,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 def _subscribe_page(request, context: dict, problem: str, status: int) -> HttpResponse:
     topic = request.POST.get("topic", "")
     article_id = topic.partition(":")[2]
-    if article_id.isdigit() and len(article_id) < 12:
+    if article_id.isascii() and article_id.isdigit() and len(article_id) < 12:
         article = live_article(int(article_id))
         context["article_url"] = article.url if article else ""
     return render(
@@ -227,7 +227,7 @@ def account_stop(request: HttpRequest) -> HttpResponse:
     which = request.POST.get("stop", "")
     if which == "all":
         stopped = services.stop_for_member(user=request.user)
-    elif which.isdigit() and len(which) < 12:
+    elif which.isascii() and which.isdigit() and len(which) < 12:
         stopped = services.stop_for_member(
             user=request.user, subscription_id=int(which)
         )

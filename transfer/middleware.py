@@ -22,7 +22,7 @@ class WordPressShortLinkMiddleware:
         if request.path == "/" and request.method in ("GET", "HEAD"):
             for name in SHORT_LINK_PARAMETERS:
                 value = request.GET.get(name, "")
-                if value.isdigit():
+                if value.isascii() and value.isdigit() and len(value) < 19:
                     response = self._redirect(request, f"/?{name}={value}")
                     if response is not None:
                         return response

@@ -39,7 +39,11 @@ PASSAGE_FIELDS = (
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return (
+        int(value)
+        if value and value.isascii() and value.isdigit() and len(value) < 12
+        else None
+    )
 
 
 @dataclass(frozen=True)

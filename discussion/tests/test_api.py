@@ -108,6 +108,10 @@ def test_missing_csrf_token_is_refused(article):
         (json.dumps({**GOOD, "name": "ADMIN"}), 400),
         (json.dumps({**GOOD, "website": "javascript:alert(1)"}), 400),
         (json.dumps({**GOOD, "parent_id": 999999}), 400),
+        (json.dumps({**GOOD, "parent_id": 2**63}), 422),
+        (json.dumps({**GOOD, "body": "\u200b\u2060 \u3164"}), 400),
+        (json.dumps({**GOOD, "body": "&#8203;&nbsp;&shy;"}), 400),
+        (json.dumps({**GOOD, "body": "[]()"}), 400),
     ],
     ids=[
         "malformed",
@@ -126,6 +130,10 @@ def test_missing_csrf_token_is_refused(article):
         "reserved-name",
         "bad-website",
         "missing-parent",
+        "parent-beyond-64-bits",
+        "invisible-characters-only",
+        "invisible-references-only",
+        "empty-link-only",
     ],
 )
 def test_bad_input_is_a_clear_4xx_and_nothing_is_stored(api, article, body, status):
@@ -151,6 +159,55 @@ def test_unknown_article_and_comments_off_are_404(api, make_article):
     assert api.get(comments_url(off)).status_code == 404
     assert post_json(api, comments_url(off), GOOD).status_code == 403
     assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/articles/99999999999999999999/comments",
+        "/api/v1/articles/99999999999999999999/passages",
+        "/api/v1/articles/99999999999999999999/rating",
+        "/discussion/articles/99999999999999999999/poll/",
+        "/discussion/articles/99999999999999999999/comments/more/",
+    ],
+    ids=["api-comments", "api-passages", "api-rating", "poll", "more"],
+)
+def test_an_id_beyond_64_bits_is_not_found(api, url):
+    assert api.get(url).status_code == 404
+
+
+def test_posting_to_an_article_id_beyond_64_bits_is_not_found(api):
+    response = post_json(api, "/api/v1/articles/99999999999999999999/comments", GOOD)
+
+    assert response.status_code == 404
+    assert Comment.objects.count() == 0
+
+
+def test_a_first_comment_sent_twice_before_the_cookie_is_stored_once(api, article):
+    """A new reader's double click sends two requests with no reader cookie,
+    so with two different reader keys: the address tells them apart."""
+    responses = []
+    for _ in range(2):
+        api.cookies.pop("tribune_reader", None)
+        responses.append(post_json(api, comments_url(article), GOOD))
+
+    assert [r.status_code for r in responses] == [201, 201]
+    assert responses[0].json()["id"] == responses[1].json()["id"]
+    assert Comment.objects.count() == 1
+    assert Thread.objects.get().comment_count == 1
+    # and someone else at another address saying the same is their own comment
+    again = post_json(api, comments_url(article), GOOD, REMOTE_ADDR="198.51.100.7")
+    assert again.status_code == 201
+    assert Comment.objects.count() == 2
+
+
+def test_the_body_is_checked_as_rendered(api, article):
+    """Character references are shown as the characters they name: a body of
+    "&#8203;" shows nothing, "w&#111;rd" shows "word"."""
+    response = post_json(api, comments_url(article), {**GOOD, "body": "w&#111;rd"})
+
+    assert response.status_code == 201
+    assert response.json()["html"] == "<p>word</p>"
 
 
 def test_vote_endpoint_sets_absolute_values(api, post):
