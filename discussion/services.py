@@ -8,6 +8,7 @@ comment finds its twin instead of being stored again.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from datetime import timedelta
 
@@ -304,10 +305,12 @@ def post_comment(
         if passage
         else ""
     )
-    # A reader with no cookie yet has a new key on every request: two copies of
-    # their first comment sent at once are told apart by their address instead.
+    # A guest with no cookie yet has a new key on every request: two copies of
+    # their first comment sent at once are known by their address, name and
+    # e-mail address instead.
     first_visit = reader.is_new and reader.user is None and bool(reader.ip_hash)
-    who = f"ip:{reader.ip_hash}" if first_visit else reader.key
+    guest = (reader.ip_hash, name, email) if first_visit else None
+    who = hashlib.sha256("\n".join(guest).encode()).hexdigest() if guest else reader.key
     recent_key = (
         f"discussion:recent:{article.pk}:{who}:{parent_id}:{about}:{fingerprint}"
     )
@@ -363,7 +366,7 @@ def post_comment(
                 parent_id=parent_id,
                 passage_id=passage_id,
                 since=since(),
-                ip_hash=reader.ip_hash if first_visit else "",
+                guest=guest,
             ):
                 raise _Twin(twin_id)
             comment.save(force_insert=True)

@@ -74,17 +74,22 @@ def find_twin(
     parent_id: int | None,
     since: datetime,
     passage_id: int | None = None,
-    ip_hash: str = "",
+    guest: tuple[str, str, str] | None = None,
 ) -> int | None:
     """The id of the first comment since `since` by the same reader (or, given
-    `ip_hash`, from the same address), with the same body, in reply to the same
-    comment (or about the same passage), that is still there."""
+    `guest`, the same address hash, name and e-mail address: a guest with no
+    cookie yet), with the same body, in reply to the same comment (or about the
+    same passage), that is still there."""
     parent = "parent_id IS NULL" if parent_id is None else "parent_id = %s"
     parent += (
         " AND passage_id IS NULL" if passage_id is None else " AND passage_id = %s"
     )
-    who = "ip_hash = %s" if ip_hash else "reader_key = %s"
-    params = [thread_id, ip_hash or reader_key, body_hash]
+    if guest:
+        who = "ip_hash = %s AND guest_name = %s AND guest_email = %s"
+        params = [thread_id, *guest, body_hash]
+    else:
+        who = "reader_key = %s"
+        params = [thread_id, reader_key, body_hash]
     params += [_db_datetime(Comment, since), False]
     params += [value for value in (parent_id, passage_id) if value is not None]
     _, row = _execute(
