@@ -359,7 +359,7 @@ MODERATION_CLASSIFIER_MIN_DECISIONS = env_int(
 )
 MODERATION_CLASSIFIER_MIN_EACH = env_int("MODERATION_CLASSIFIER_MIN_EACH", 30)
 MODERATION_CLASSIFIER_RETRAIN_EVERY = env_int("MODERATION_CLASSIFIER_RETRAIN_EVERY", 50)
-MODERATION_CLASSIFIER_HOLD = float(env("MODERATION_CLASSIFIER_HOLD", "0.6"))
+MODERATION_CLASSIFIER_HOLD = float(env("MODERATION_CLASSIFIER_HOLD", "0.65"))
 
 # --- Ratings tunables ---------------------------------------------------------------
 # Ratings given, changed or taken back per minute, per reader and per IP address
