@@ -263,6 +263,13 @@ class Comment(models.Model):
             models.Index(
                 fields=["thread", "reader_key", "body_hash"], name="comment_duplicate"
             ),
+            # The same, for a guest with no cookie yet (statements.find_twin): by
+            # the words first, then the address, so that it is not the thread's
+            # time index that a flood of posts makes long.
+            models.Index(
+                fields=["thread", "body_hash", "ip_hash"],
+                name="comment_duplicate_address",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -112,6 +112,10 @@ class Conversation:
     def replies_to(self, comment: Comment) -> list[Comment]:
         return self.children.get(comment.pk, [])
 
+    def comments(self) -> list[Comment]:
+        """The top-level comment and every reply loaded under it."""
+        return [self.root, *(c for replies in self.children.values() for c in replies)]
+
 
 @dataclass
 class DiscussionPage:
@@ -191,6 +195,33 @@ def conversations_for(
     return conversations
 
 
+@dataclass
+class _OwnHidden:
+    """A shadow-banned reader's own comments in a thread, which they see as
+    published and nobody counts: how many, and how many under each comment."""
+
+    total: int = 0
+    below_parent: dict[int, int] = field(default_factory=dict)
+    below_root: dict[int, int] = field(default_factory=dict)
+
+
+def _own_hidden(thread: Thread, reader_key: str) -> _OwnHidden:
+    """So that the counts the reader sees include what they see (one query)."""
+    own = _OwnHidden()
+    rows = Comment.objects.filter(
+        thread=thread,
+        reader_key=reader_key,
+        state=Comment.State.HIDDEN,
+        is_deleted=False,
+    ).values_list("parent_id", "root_id")
+    for parent_id, root_id in rows:
+        own.total += 1
+        if parent_id is not None:
+            own.below_parent[parent_id] = own.below_parent.get(parent_id, 0) + 1
+            own.below_root[root_id] = own.below_root.get(root_id, 0) + 1
+    return own
+
+
 def discussion_page(
     thread: Thread | None,
     *,
@@ -248,16 +279,23 @@ def discussion_page(
     page = list(roots[: limit + 1])
     has_more = len(page) > limit
     page = pinned + page[:limit]
+    own = _own_hidden(thread, reader_key) if reader_key else _OwnHidden()
     for comment in page:
         comment.viewer_key = reader_key
+        comment.descendant_count += own.below_root.get(comment.pk, 0)
+    conversations = conversations_for(
+        page, replies_limit=replies_limit, reader_key=reader_key
+    )
+    if own.total:
+        for conversation in conversations:
+            for comment in conversation.comments():
+                comment.reply_count += own.below_parent.get(comment.pk, 0)
     return DiscussionPage(
         thread=thread,
         sort=sort,
-        conversations=conversations_for(
-            page, replies_limit=replies_limit, reader_key=reader_key
-        ),
+        conversations=conversations,
         next_cursor=make_cursor(page[-1], sort) if has_more else None,
-        total=thread.comment_count,
+        total=thread.comment_count + own.total,
         starts_at_beginning=starts_at_beginning,
         filter=filter,
         passage_id=passage_id,

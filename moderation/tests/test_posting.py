@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from discussion import services as discussion
 from discussion.models import Comment, Thread
-from discussion.readers import READER_COOKIE
+from discussion.readers import READER_COOKIE, RECENT_COOKIE
 from discussion.tests.fixtures import guest, member
 from discussion.tests.test_api import GOOD, comments_url, post_json
 from discussion.tests.test_pages import form, post_url
@@ -361,6 +361,15 @@ def test_a_shadow_banned_reader_can_answer_their_own_comment_and_nobody_sees_it(
     assert thread_counts(article) == (0, 0)
     for name, text in public_views(Client(), article).items():
         assert "another thing" not in text, name
+    # and what they see counts what they see, as it would if it were published
+    own = author.get(comments_url(article)).json()
+    assert own["count"] == 2
+    assert [c["reply_count"] for c in own["comments"]] == [1]
+    author.cookies[RECENT_COOKIE] = "1"  # as the page's form sets it after posting
+    page = soup(author.get(article.url))
+    assert page.select_one("#comments-heading").get_text() == "2 Comments"
+    public = Client().get(comments_url(article)).json()
+    assert (public["count"], public["comments"]) == (0, [])
 
 
 def test_recent_bodies_are_read_once_then_only_the_new_ones(
