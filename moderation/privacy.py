@@ -76,6 +76,7 @@ def export_record(
             "comment": report.comment_id,
             "reason": report.reason,
             "note": report.note,
+            "address_hash": report.address,
             "created_at": _iso(report.created_at),
         }
         for report in Report.objects.filter(reader_key__in=keys).order_by("pk")

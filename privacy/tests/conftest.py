@@ -104,7 +104,11 @@ def talk(article, django_capture_on_commit_callbacks) -> Discussion:
     )
     # Asher reported Bella's comment; Bella reported Asher's.
     Report.objects.create(
-        comment=bella_top, reader_key=ASHER.key, reason="spam", note="Asher's note"
+        comment=bella_top,
+        reader_key=ASHER.key,
+        address="asherip",
+        reason="spam",
+        note="Asher's note",
     )
     Report.objects.create(
         comment=asher_top, reader_key=BELLA.key, reason="abuse", note="Bella's note"

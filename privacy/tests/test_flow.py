@@ -237,7 +237,9 @@ def test_the_download_holds_exactly_that_readers_data(talk, ask_for_link, client
     assert [d["comment"] for d in moderation["decisions"]] == [talk.asher_alone.pk]
     assert moderation["decisions"][0]["decision_reason"] == "Sharp but fair"
     assert moderation["decisions"][0]["reasons"] == ["Strong words"]
-    assert [r["note"] for r in moderation["reports_made"]] == ["Asher's note"]
+    assert [(r["note"], r["address_hash"]) for r in moderation["reports_made"]] == [
+        ("Asher's note", "asherip")
+    ]
     assert [b["reason"] for b in moderation["bans"]] == ["Spam"]
     # Nothing of Bella's: not her words, name, address, keys, notes, nor that
     # she reported Asher.
