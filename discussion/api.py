@@ -22,7 +22,7 @@ from newsroom.services import ArticleRef, live_article
 
 from . import services
 from .anchoring import Anchor
-from .models import Comment, Passage, Thread
+from .models import LARGEST_ID, Comment, Passage, Thread
 from .readers import READER_COOKIE, Reader, edit_token, reader_key_from_edit_token
 from .reading import (
     Conversation,
@@ -106,9 +106,6 @@ class PassageIn(Strict):
     suffix: str = Field("", max_length=1000)
     block_id: str = Field(max_length=200)
     offset: int = Field(0, ge=0, le=10_000_000)
-
-
-LARGEST_ID = 2**63 - 1  # a database id is a 64-bit integer
 
 
 class CommentIn(Strict):

@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from .models import LARGEST_ID
+
 _SALT = "discussion.form"
 
 
@@ -26,7 +28,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label="Your comment", required=False, strip=False, widget=forms.Textarea
     )
-    parent_id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    parent_id = forms.IntegerField(required=False, min_value=1, max_value=LARGEST_ID)
     name = forms.CharField(label="Name", required=False, strip=False)
     email = forms.CharField(label="E-mail", required=False)
     website = forms.CharField(label="Website", required=False)

@@ -10,6 +10,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+# The largest id a row can have: ids are 64-bit integers on every engine.
+LARGEST_ID = 2**63 - 1
+
 
 class Thread(models.Model):
     """One article's discussion: its counters, kept so pages never count rows.

@@ -30,7 +30,7 @@ from newsroom.services import ArticleRef, live_article
 from . import extensions, services
 from .anchoring import Anchor
 from .forms import CommentForm, EditForm, field_label, form_stamp
-from .models import Comment, Thread, Vote
+from .models import LARGEST_ID, Comment, Thread, Vote
 from .readers import READER_COOKIE, RECENT_COOKIE, Reader, forgery_refusal
 from .reading import (
     clean_filter,
@@ -387,7 +387,7 @@ def poll(request, article_id: int):
         Thread.objects.filter(article_id=article_id)
         .values("version", "comment_count")
         .first()
-        if article_id < 2**63
+        if article_id <= LARGEST_ID
         else None
     ) or {"version": 0, "comment_count": 0}
     etag = quote_etag(f"d{article_id}-{row['version']}")
