@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import F, Q, Sum, Window
+from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.dateparse import parse_datetime
 from wagtail.models import Page
@@ -18,6 +18,7 @@ from newsroom.services import article_scope
 from pagecache.generations import CONTENT, version
 
 from .models import Comment, Passage, Thread
+from .readers import Reader
 
 
 def thread_of(article) -> Thread | None:
@@ -220,6 +221,43 @@ def _own_hidden(thread: Thread, reader_key: str) -> _OwnHidden:
             own.below_parent[parent_id] = own.below_parent.get(parent_id, 0) + 1
             own.below_root[root_id] = own.below_root.get(root_id, 0) + 1
     return own
+
+
+def shown_count(request, thread: Thread | None) -> int:
+    """How many comments the thread has for the reader of `request`: a
+    shadow-banned reader's own, which they see as published, are counted for
+    them, on the byline, in the JSON-LD and by the poll as in the heading."""
+    if thread is None:
+        return 0
+    return thread.comment_count + _own_hidden_counts(request).get(thread.pk, 0)
+
+
+def _own_hidden_counts(request) -> dict[int, int]:
+    """Thread id -> how many of the reader's own hidden comments it has; only
+    for a reader whose pages are their own (never served from the page cache),
+    asked once a request however many articles the page lists, and not at all
+    of a guest who has no comment yet."""
+    if request is None:
+        return {}
+    counts = getattr(request, "_discussion_own_hidden", None)
+    if counts is None:
+        reader_key = Reader.personal_key(request)
+        counts = (
+            dict(
+                Comment.objects.filter(
+                    reader_key=reader_key,
+                    state=Comment.State.HIDDEN,
+                    is_deleted=False,
+                )
+                .values("thread_id")
+                .annotate(n=Count("pk"))
+                .values_list("thread_id", "n")
+            )
+            if reader_key and not Reader.from_request(request).is_new
+            else {}
+        )
+        request._discussion_own_hidden = counts
+    return counts
 
 
 def discussion_page(

@@ -37,6 +37,7 @@ from .reading import (
     clean_sort,
     conversations_for,
     discussion_page,
+    shown_count,
 )
 
 
@@ -382,20 +383,22 @@ def replies(request, comment_id: int):
 @require_GET
 def poll(request, article_id: int):
     """Cheap "anything new?" for open pages: 304 while the discussion is unchanged.
-    An article with no discussion (or an id no article can have) has nothing new."""
-    row = (
+    An article with no discussion (or an id no article can have) has nothing new.
+    The count is the one the reader's heading shows (see reading.shown_count)."""
+    thread = (
         Thread.objects.filter(article_id=article_id)
-        .values("version", "comment_count")
+        .only("pk", "version", "comment_count")
         .first()
         if article_id <= LARGEST_ID
         else None
-    ) or {"version": 0, "comment_count": 0}
-    etag = quote_etag(f"d{article_id}-{row['version']}")
+    )
+    version = thread.version if thread else 0
+    etag = quote_etag(f"d{article_id}-{version}")
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
         response = JsonResponse(
-            {"version": row["version"], "count": row["comment_count"]}
+            {"version": version, "count": shown_count(request, thread)}
         )
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"

@@ -22,7 +22,7 @@ from .models import Comment, Passage
 from .passages import mark_passages
 from .questions import ENTITY_TYPE, FEATURE, clean_key, clean_question
 from .readers import SORT_COOKIE
-from .reading import discussion_version, thread_of
+from .reading import discussion_version, shown_count, thread_of
 from .templatetags.discussion_tags import discussion_section
 
 
@@ -33,11 +33,12 @@ def fetch_threads(queryset):
 
 
 @hooks.register(extensions.BYLINE_ITEMS)
-def comment_count(article) -> str:
-    thread = thread_of(article)
-    if not article.comments_enabled or not thread or not thread.comment_count:
+def comment_count(request, article) -> str:
+    if not article.comments_enabled:
         return ""
-    n = thread.comment_count
+    n = shown_count(request, thread_of(article))
+    if not n:
+        return ""
     return format_html(
         '<a class="byline__comments" href="{}#comments">{} comment{}</a>',
         article.url,
@@ -146,10 +147,9 @@ def script(article) -> list[str]:
 
 
 @hooks.register(extensions.STRUCTURED_DATA)
-def structured_data(article, data: dict) -> None:
+def structured_data(request, article, data: dict) -> None:
     if article.comments_enabled:
-        thread = thread_of(article)
-        data["commentCount"] = thread.comment_count if thread else 0
+        data["commentCount"] = shown_count(request, thread_of(article))
 
 
 @hooks.register(extensions.ARTICLE_RESPONSE)

@@ -14,8 +14,8 @@ from wagtail import hooks
 # fn(queryset) -> queryset: what teasers need fetched with each article, in a
 # fixed number of queries (a related row, a prefetch).
 LISTING_QUERYSET = "newsroom_listing_queryset"
-# fn(article) -> HTML (safe) or "": a short item at the end of an article's byline,
-# on the article and in every teaser ("12 comments").
+# fn(request, article) -> HTML (safe) or "": a short item at the end of an article's
+# byline, on the article and in every teaser ("12 comments"); request may be None.
 BYLINE_ITEMS = "newsroom_byline_items"
 # fn(request, article) -> HTML (safe) or "": a section under the article.
 ARTICLE_SECTIONS = "newsroom_article_sections"
@@ -25,7 +25,7 @@ ARTICLE_SCRIPTS = "newsroom_article_scripts"
 # article's body is rendered; the function it returns may rewrite the rendered
 # HTML of each body block it is given (the discussion marks passages this way).
 BODY_BLOCK_HTML = "newsroom_body_block_html"
-# fn(article, data: dict) -> None: adds to the article's JSON-LD NewsArticle.
+# fn(request, article, data: dict) -> None: adds to the article's JSON-LD NewsArticle.
 STRUCTURED_DATA = "newsroom_structured_data"
 # fn(request, article, response) -> None: a last look at the article's response
 # (to remember a reader's choice in a cookie, say).

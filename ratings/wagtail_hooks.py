@@ -33,7 +33,7 @@ def fetch_summaries(queryset):
 
 
 @hooks.register(extensions.BYLINE_ITEMS)
-def average_in_byline(article) -> str:
+def average_in_byline(request, article) -> str:
     if not getattr(article, IN_LISTING, False) or not article.rating_enabled:
         return ""
     summary = summary_of(article)
@@ -66,7 +66,7 @@ def script(article) -> list[str]:
 
 
 @hooks.register(extensions.STRUCTURED_DATA)
-def structured_data(article, data: dict) -> None:
+def structured_data(request, article, data: dict) -> None:
     if not article.rating_enabled:
         return
     summary = summary_of(article)

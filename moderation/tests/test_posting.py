@@ -10,13 +10,14 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.test import Client
+from django.contrib.auth.models import AnonymousUser, Group
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from discussion import services as discussion
 from discussion.models import Comment, Thread
 from discussion.readers import READER_COOKIE, RECENT_COOKIE
+from discussion.reading import shown_count
 from discussion.tests.fixtures import guest, member
 from discussion.tests.test_api import GOOD, comments_url, post_json
 from discussion.tests.test_pages import form, post_url
@@ -370,6 +371,65 @@ def test_a_shadow_banned_reader_can_answer_their_own_comment_and_nobody_sees_it(
     assert page.select_one("#comments-heading").get_text() == "2 Comments"
     public = Client().get(comments_url(article)).json()
     assert (public["count"], public["comments"]) == (0, [])
+
+
+def counts_seen(client: Client, article) -> dict[str, object]:
+    """The comment counts a reader is shown outside the discussion section."""
+    page = soup(client.get(article.url))
+    byline = page.select_one(".byline__comments")
+    (json_ld,) = [
+        data
+        for tag in page.select('script[type="application/ld+json"]')
+        if (data := json.loads(tag.string)).get("@type") == "NewsArticle"
+    ]
+    listing = soup(client.get(article.get_parent().url))
+    teaser = listing.select_one(f'.byline__comments[href^="{article.url}"]')
+    return {
+        "byline": byline.get_text() if byline else None,
+        "json-ld": json_ld["commentCount"],
+        "poll": client.get(f"/discussion/articles/{article.pk}/poll/").json()["count"],
+        "teaser": teaser.get_text() if teaser else None,
+    }
+
+
+def test_a_shadow_banned_reader_is_shown_counts_that_include_their_own_comments(
+    article, django_assert_num_queries
+):
+    post_json(
+        api_client(),
+        comments_url(article),
+        {**GOOD, "name": "Beth", "email": "beth@example.org", "body": "Seen by all"},
+    )
+    Ban.objects.create(kind="email", value="asher@example.org", shadow=True)
+    services.forget_bans()  # a ban made after the first comment
+    author, stranger = api_client(), Client()
+    post_json(author, comments_url(article), {**GOOD, "body": "Hear me"})
+    post_json(author, comments_url(article), {**GOOD, "body": "Hear me again"})
+    author.cookies[RECENT_COOKIE] = "1"  # as the page's form sets it after posting
+
+    assert counts_seen(author, article) == {
+        "byline": "3 comments",
+        "json-ld": 3,
+        "poll": 3,
+        "teaser": "3 comments",
+    }
+    assert counts_seen(stranger, article) == {
+        "byline": "1 comment",
+        "json-ld": 1,
+        "poll": 1,
+        "teaser": "1 comment",
+    }
+    assert thread_counts(article) == (1, 1)
+    # a listing of many articles asks once for the reader's hidden comments
+    thread = Thread.objects.get(article_id=article.pk)
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    request.COOKIES = {
+        RECENT_COOKIE: "1",
+        READER_COOKIE: author.cookies[READER_COOKIE].value,
+    }
+    with django_assert_num_queries(1):
+        assert [shown_count(request, thread) for _ in range(5)] == [3] * 5
 
 
 def test_recent_bodies_are_read_once_then_only_the_new_ones(

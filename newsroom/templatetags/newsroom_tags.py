@@ -89,7 +89,7 @@ def article_json_ld(context, page) -> str:
         logo = site_settings.logo.get_rendition("height-60")
         data["publisher"]["logo"] = {"@type": "ImageObject", "url": absolute(logo.url)}
     for add in extensions.get(extensions.STRUCTURED_DATA):
-        add(page, data)
+        add(context["request"], page, data)
     if page.source_name:
         data["isBasedOn"] = page.source_url or page.source_name
     return json_ld({k: v for k, v in data.items() if v is not None})
@@ -135,9 +135,12 @@ def article_scripts(article) -> list[str]:
     ]
 
 
-@register.simple_tag
-def byline_items(article) -> str:
+@register.simple_tag(takes_context=True)
+def byline_items(context, article) -> str:
     """Short items other apps add to a byline ("12 comments")."""
+    request = context.get("request")
     return mark_safe(
-        "".join(add(article) for add in extensions.get(extensions.BYLINE_ITEMS))
+        "".join(
+            add(request, article) for add in extensions.get(extensions.BYLINE_ITEMS)
+        )
     )
