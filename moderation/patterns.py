@@ -53,6 +53,7 @@ REPORTING_AFTER_REACH = 4  # words after the predicate, in its sentence
 ADJACENT = 2  # "migrant scum", "Migrants: human garbage" need no joining word
 REPORTING_REACH = 12  # words either side of the predicate, in its sentence
 NEGATION_REACH = 2  # words just before the predicate
+SCARE_QUOTE = 2  # words in quotation marks that mock a name rather than quote
 COPULA_REACH = 5  # "are dirty goat herders": words from the copula to the predicate
 
 _QUOTED = re.compile(
@@ -176,6 +177,7 @@ class Context:
         self._quotes = [_with_gloss(plain, q.span()) for q in _QUOTED.finditer(plain)]
         ends = [found.end() for found in _SENTENCE_END.finditer(plain)]
         word_starts = [start for start, _ in normalised.words]
+        self._word_starts = word_starts
         self._sentence = [bisect.bisect_right(ends, start) for start in word_starts]
 
     def sentence(self, word: int) -> int:
@@ -191,6 +193,22 @@ class Context:
             return False
         start, end = self.normalised.words[word]
         return any(a < start and end < b for a, b in self._quotes)
+
+    def quoted_at_length(self, word: int) -> bool:
+        """Whether the word is inside a quotation of more than two words: one
+        or two words in quotation marks around a person or a group mock them
+        rather than quote anyone ('that "activist"', 'the "refugees"')."""
+        if not self._quotes:
+            return False
+        start, end = self.normalised.words[word]
+        return any(
+            a < start and end < b and self._words_within(a, b) > SCARE_QUOTE
+            for a, b in self._quotes
+        )
+
+    def _words_within(self, a: int, b: int) -> int:
+        starts = self._word_starts
+        return bisect.bisect_left(starts, b) - bisect.bisect_right(starts, a)
 
 
 def _overlap(a: Match, b: Match) -> bool:
@@ -415,13 +433,15 @@ def find(
             if rule.opens_sentence and not context.opens_sentence(predicate.first_word):
                 continue
             # A rule's words are all said or all quoted: "after the killings:
-            # 'we'll come back for your sons'" joins no harm to that "your".
+            # 'we'll come back for your sons'" joins no harm to that "your". A
+            # subject in quotation marks of its own ('that "activist" lives…')
+            # is said, with a sneer.
             quoted = context.quoted(predicate.last_word)
             near = [
                 s
                 for s in subjects
                 if _near(context, s, predicate, rule.within, across)
-                and context.quoted(s.last_word) == quoted
+                and context.quoted_at_length(s.last_word) == quoted
                 and not _overlap(s, predicate)
                 and not (rule.in_order and s.first_word > predicate.first_word)
                 and not (

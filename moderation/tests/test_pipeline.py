@@ -665,6 +665,16 @@ def test_the_model_is_loaded_once():
             id="harm-said-and-threat-quoted",
         ),
         pytest.param(
+            'Our dear "journalist" is on the list now. Tick tock.',
+            "threat",
+            id="a-target-in-scare-quotes-is-still-named",
+        ),
+        pytest.param(
+            'They said "the refugees are vermin" on the march.',
+            None,
+            id="a-group-in-a-whole-quotation-is-quoted",
+        ),
+        pytest.param(
             "Don't talk to me about victory when you can't unlock a bomb shelter.",
             None,
             id="bomb-shelter",
