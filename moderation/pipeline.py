@@ -567,9 +567,9 @@ def _something_to_go_on(submission: Submission) -> bool:
     )
 
 
-# Lists with nothing hostile in their terms alone: framing, everyday words, and
-# calls ("should", "must").
-_EVERYDAY_LISTS = _FRAMING_LISTS | classifier.UNNAMED | {"calls"}
+# Lists with nothing hostile in their terms alone: framing, everyday words,
+# calls ("should", "must") and what ties someone to a fate ("like", "the way").
+_EVERYDAY_LISTS = _FRAMING_LISTS | classifier.UNNAMED | {"calls", "fate_links"}
 
 
 def _sympathy_alone(submission: Submission) -> bool:
