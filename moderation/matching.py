@@ -31,6 +31,23 @@ class Match:
 # ends: fewer would match too many words.
 OPEN_STEM = 4
 
+# Arabic writes the article on to its word, and "and", "with", "so", "like" and
+# "for" on to the article ("الروافض", "والروافض", "للروافض"): a word listed bare
+# is found with them. Only words of four letters or more, in Arabic letters
+# alone: "ال" before a shorter one makes other words ("ماس", "الماس" a diamond
+# in Persian and Urdu).
+ARABIC_ARTICLES = ("ال", "وال", "بال", "فال", "كال", "لل", "ولل")
+_ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B))
+
+
+def _takes_the_article(phrase: str) -> bool:
+    first = phrase.split(maxsplit=1)[0] if phrase.strip() else ""
+    return (
+        len(first) >= OPEN_STEM
+        and not first.startswith("ال")
+        and all(letter in _ARABIC_LETTERS for letter in first)
+    )
+
 
 def _open_ends(spelling: str, key: str) -> tuple[bool, bool]:
     """Whether a term is open at its start ("*ذبح": any word ending so) or at
@@ -114,8 +131,15 @@ class Matcher:
     @staticmethod
     def _spellings(phrase: str) -> list[str]:
         """A phrase, and a hyphenated one with spaces too: the text may write
-        "made-up" as "made up" (and as "madeup", which the key itself covers)."""
-        return [phrase, phrase.replace("-", " ")] if "-" in phrase else [phrase]
+        "made-up" as "made up" (and as "madeup", which the key itself covers);
+        and one in Arabic letters with the article written on to it."""
+        spellings = [phrase, phrase.replace("-", " ")] if "-" in phrase else [phrase]
+        return spellings + [
+            article + spelling
+            for spelling in spellings
+            if _takes_the_article(spelling)
+            for article in ARABIC_ARTICLES
+        ]
 
     def __bool__(self) -> bool:
         return self.size > 0

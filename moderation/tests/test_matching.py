@@ -109,6 +109,23 @@ def test_chinese_japanese_and_korean_phrases_are_found_inside_runs(phrase, text,
 
 
 @pytest.mark.parametrize(
+    ("phrase", "text", "found"),
+    [
+        pytest.param("روافض", "الروافض مشكلتهم", True, id="with-the-article"),
+        pytest.param("روافض", "تاريخ وللروافض", True, id="and-for-the"),
+        pytest.param("روافض", "روافض", True, id="bare"),
+        pytest.param("الروافض", "الروافض", True, id="listed-with-it"),
+        pytest.param("ماس", "الماس گران است", False, id="short-word-not-prefixed"),
+        pytest.param("کافر", "الکافر", False, id="persian-letters-not-prefixed"),
+        pytest.param("روافض", "مروافض", False, id="inside-another-word"),
+    ],
+)
+def test_an_arabic_word_is_found_with_the_article_written_on(phrase, text, found):
+    matches = list(Matcher([(phrase, "x")]).find(normalise(text)))
+    assert bool(matches) is found
+
+
+@pytest.mark.parametrize(
     ("phrase", "text", "words"),
     [
         pytest.param(
