@@ -665,6 +665,29 @@ def test_the_model_is_loaded_once():
             id="harm-said-and-threat-quoted",
         ),
         pytest.param(
+            "Not racist but you only have to look at which migrants do the stabbings.",
+            "stereotyping",
+            id="a-denial-before-a-sweeping-claim",
+        ),
+        pytest.param(
+            "Ce n'est pas du racisme, c'est un constat : les étrangers remplissent "
+            "les prisons.",
+            "stereotyping",
+            id="a-denial-in-french",
+        ),
+        pytest.param(
+            "'Realist not racist' is a stock phrase of race-science accounts about "
+            "migrants.",
+            None,
+            id="a-denial-quoted",
+        ),
+        pytest.param(
+            "It's not racism to criticise the Saudi government's treatment of "
+            "migrants.",
+            None,
+            id="not-racism-to-criticise-a-government",
+        ),
+        pytest.param(
             'Our dear "journalist" is on the list now. Tick tock.',
             "threat",
             id="a-target-in-scare-quotes-is-still-named",
