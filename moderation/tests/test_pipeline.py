@@ -665,6 +665,12 @@ def test_the_model_is_loaded_once():
             id="harm-said-and-threat-quoted",
         ),
         pytest.param(
+            "You should be careful travelling round Punjab writing stories like this "
+            "one. People have long memories there.",
+            "threat",
+            id="a-warning-two-sentences-on",
+        ),
+        pytest.param(
             "Not racist but you only have to look at which migrants do the stabbings.",
             "stereotyping",
             id="a-denial-before-a-sweeping-claim",
