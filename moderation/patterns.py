@@ -60,9 +60,9 @@ _QUOTED = re.compile(
     r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}[”“]|„[^“”\n]{1,400}[“”]|«[^»\n]{1,400}»"
     r"|「[^」\n]{1,400}」"
     # Single quotation marks, with the apostrophes of the words inside them
-    # ('six million wasn't enough', ‘wasn’t’).
-    r"|‘(?:[^’\n]|(?<=\w)’(?=\w)){1,400}’"
-    r"|(?<![\w'])'(?:[^'\n]|(?<=\w)'(?=\w)){1,400}'(?![\w'])"
+    # ('six million wasn't enough', ‘wasn’t’, 'it lands on your kids' school').
+    r"|‘(?:[^’\n]|(?<=\w)’(?=\w)|(?<=s)’(?= \w)){1,400}’"
+    r"|(?<![\w'])'(?:[^'\n]|(?<=\w)'(?=\w)|(?<=s)'(?= \w)){1,400}'(?![\w'])"
     # Gershayim, typed for quotation marks in Hebrew; inside a word they mark
     # an abbreviation (צה״ל).
     r"|(?<!\w)״[^״\n]{1,400}״(?!\w)"

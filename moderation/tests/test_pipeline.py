@@ -665,6 +665,29 @@ def test_the_model_is_loaded_once():
             id="harm-said-and-threat-quoted",
         ),
         pytest.param(
+            "Wir wissen, an welcher Schule sie unterrichtet. Wär doch schade, wenn "
+            "die Eltern davon erfahren.",
+            "threat",
+            id="where-someone-works-and-a-menace",
+        ),
+        pytest.param(
+            "Beim nächsten Heim bleibt es nicht bei Farbbeuteln. Das ist keine "
+            "Drohung, das ist ein Versprechen.",
+            "threat",
+            id="not-a-threat-a-promise-in-german",
+        ),
+        pytest.param(
+            "De moskee aan de Javastraat is de volgende.",
+            "threat",
+            id="a-mosque-is-next-in-dutch",
+        ),
+        pytest.param(
+            "I got a DM: 'the next one lands on your kids' school, we know which one "
+            "it is'. I reported it.",
+            None,
+            id="a-threat-quoted-with-a-plural-apostrophe-inside",
+        ),
+        pytest.param(
             "You should be careful travelling round Punjab writing stories like this "
             "one. People have long memories there.",
             "threat",
