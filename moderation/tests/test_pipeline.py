@@ -665,6 +665,21 @@ def test_the_model_is_loaded_once():
             id="harm-said-and-threat-quoted",
         ),
         pytest.param(
+            "You should sell your car before winter, prices drop.",
+            None,
+            id="your-car-is-not-where-you-can-be-found",
+        ),
+        pytest.param(
+            "Police advise residents to lock your doors at night after the burglaries.",
+            None,
+            id="safety-advice-is-no-warning",
+        ),
+        pytest.param(
+            "gypsies in the area = lock your car, hide your kids",
+            "stereotyping",
+            id="what-a-group-is-said-to-call-for",
+        ),
+        pytest.param(
             "Wir wissen, an welcher Schule sie unterrichtet. Wär doch schade, wenn "
             "die Eltern davon erfahren.",
             "threat",
