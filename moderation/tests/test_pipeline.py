@@ -665,6 +665,36 @@ def test_the_model_is_loaded_once():
             id="harm-said-and-threat-quoted",
         ),
         pytest.param(
+            "Noor, I loved your last article on the Hazara schools.",
+            None,
+            id="praise-for-the-last-article",
+        ),
+        pytest.param(
+            "Is your kids' school open tomorrow after the snow?",
+            None,
+            id="a-neighbour-asking-about-school",
+        ),
+        pytest.param(
+            "Watch your step on the icy pavements this morning, folks.",
+            None,
+            id="watch-your-step-on-the-ice",
+        ),
+        pytest.param(
+            "Pass gut auf dich auf, liebe Zoë!",
+            None,
+            id="take-care-in-german",
+        ),
+        pytest.param(
+            "This will be your last article, Kestrel.",
+            "threat",
+            id="your-last-article",
+        ),
+        pytest.param(
+            "Pray your brakes are fine tomorrow morning.",
+            "threat",
+            id="pray-your-brakes",
+        ),
+        pytest.param(
             "You should sell your car before winter, prices drop.",
             None,
             id="your-car-is-not-where-you-can-be-found",
