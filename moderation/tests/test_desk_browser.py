@@ -188,11 +188,14 @@ def test_a_shadow_ban_seen_from_two_browsers(
     mine = banned.locator(f"#comment-{hidden.pk}")
     expect(mine).to_contain_text("After the ban")
     expect(mine).not_to_contain_text("awaiting moderation", ignore_case=True)
+    # and the byline counts both of their comments, as if both were published
+    expect(banned.locator(".byline__comments").first).to_have_text("2 comments")
 
     # Another browser sees the comment from before the ban, not the new one.
     other.goto(url)
     expect(other.locator(".comments")).to_contain_text("Before the ban")
     expect(other.locator(".comments")).not_to_contain_text("After the ban")
+    expect(other.locator(".byline__comments").first).to_have_text("1 comment")
     assert "After the ban" not in other.content()
 
     # The moderators find it in the spam queue, marked.
